@@ -1,0 +1,36 @@
+//! Printing outcomes for people.
+
+use waybill_engine::engine::{Applied, Step};
+
+/// One line per step: `order ORD-1 payment: unpaid -> paid (mark_paid, auto)`.
+pub fn step(step: &Step) -> String {
+    let how = if step.auto { ", auto" } else { "" };
+    let effects = if step.effects.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", step.effects.join(", "))
+    };
+    if step.from == step.to {
+        format!(
+            "{} {}: {} stays `{}` ({}{how}){effects}",
+            step.entity, step.machine, step.event, step.to, step.role
+        )
+    } else {
+        format!(
+            "{} {}: {} -> {} ({}, {}{how}){effects}",
+            step.entity, step.machine, step.from, step.to, step.event, step.role
+        )
+    }
+}
+
+/// Every step and notification of an outcome, indented.
+pub fn applied(applied: &Applied, indent: &str) -> String {
+    let mut out = String::new();
+    for s in &applied.steps {
+        out.push_str(&format!("{indent}{}\n", step(s)));
+    }
+    for n in &applied.notifications {
+        out.push_str(&format!("{indent}notify {} about {}\n", n.topic, n.entity));
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! `waybill rules check | graph | schema`.
+
+use crate::args::{Cli, GraphFormat, RulesCommand};
+use crate::load;
+use waybill_engine::rules::{json_schema, Severity};
+use waybill_engine::workflow::graph::{self, Format};
+use waybill_engine::{Error, Result};
+
+/// Runs a `rules` subcommand.
+pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
+    match cmd {
+        RulesCommand::Check(args) => check(cli, args.file.as_deref()),
+        RulesCommand::Graph(args) => {
+            let (workflow, _) = load::rules(cli, None)?;
+            let machines: Vec<_> = match &args.machine {
+                Some(name) => vec![workflow.machine(name).ok_or_else(|| {
+                    Error::bad_input_with(
+                        format!("unknown machine `{name}`"),
+                        waybill_engine::rules::suggest::help(
+                            name,
+                            workflow.machines.iter().map(|m| m.name.as_str()),
+                        ),
+                    )
+                })?],
+                None => workflow.machines.iter().collect(),
+            };
+            let format = match args.format {
+                GraphFormat::Mermaid => Format::Mermaid,
+                GraphFormat::Dot => Format::Dot,
+            };
+            print!("{}", graph::draw(&machines, format));
+            Ok(())
+        }
+        RulesCommand::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json_schema()).expect("JSON")
+            );
+            Ok(())
+        }
+    }
+}
+
+fn check(cli: &Cli, file: Option<&std::path::Path>) -> Result<()> {
+    let (workflow, warnings) = load::rules(cli, file)?;
+    if cli.json {
+        let report = serde_json::json!({
+            "status": "ok",
+            "file": workflow.file,
+            "version": workflow.version,
+            "machines": workflow.machines.iter().map(|m| &m.name).collect::<Vec<_>>(),
+            "warnings": warnings,
+        });
+        println!("{report}");
+        return Ok(());
+    }
+    for w in &warnings {
+        debug_assert_eq!(w.severity, Severity::Warning);
+        eprintln!("{w}");
+    }
+    let states: usize = workflow.machines.iter().map(|m| m.states.len()).sum();
+    let transitions: usize = workflow.machines.iter().map(|m| m.transitions.len()).sum();
+    println!(
+        "ok: {} ({} machines, {states} states, {transitions} transitions, {} warning{}; version {})",
+        workflow.file,
+        workflow.machines.len(),
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" },
+        workflow.version
+    );
+    Ok(())
+}

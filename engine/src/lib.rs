@@ -1,0 +1,17 @@
+//! waybill-engine: a rules engine for the life of an order after checkout.
+//!
+//! Workflows are declared in YAML ([`rules`]), compiled once ([`workflow`]) with guards in the
+//! one sandboxed Rhai host ([`script`]), and driven by commands ([`engine`]) over the domain
+//! ([`model`]). The CLI is a thin layer over this crate.
+
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod rules;
+pub mod script;
+pub mod workflow;
+
+pub use engine::{Actor, Applied, Engine, Input, NewShipment, Refusal};
+pub use error::{Error, Result};
+pub use model::{EntityRef, Money, OrderAggregate, OrderSpec};
+pub use workflow::Workflow;

@@ -1,0 +1,55 @@
+//! An order with its shipments: the unit one command reads and writes.
+
+use super::order::Order;
+use super::shipment::Shipment;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An order together with all its shipments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderAggregate {
+    /// The order.
+    pub order: Order,
+    /// Its shipments, in creation order.
+    pub shipments: Vec<Shipment>,
+}
+
+impl OrderAggregate {
+    /// The shipment with this id.
+    pub fn shipment(&self, id: &str) -> Option<&Shipment> {
+        self.shipments.iter().find(|s| s.id == id)
+    }
+
+    /// The shipment with this id, mutably.
+    pub fn shipment_mut(&mut self, id: &str) -> Option<&mut Shipment> {
+        self.shipments.iter_mut().find(|s| s.id == id)
+    }
+}
+
+/// Which entity a command or a transition is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum EntityRef {
+    /// An order, by id.
+    Order(String),
+    /// A shipment, by id.
+    Shipment(String),
+}
+
+impl EntityRef {
+    /// The entity's id.
+    pub fn id(&self) -> &str {
+        match self {
+            EntityRef::Order(id) | EntityRef::Shipment(id) => id,
+        }
+    }
+}
+
+impl fmt::Display for EntityRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntityRef::Order(id) => write!(f, "order {id}"),
+            EntityRef::Shipment(id) => write!(f, "shipment {id}"),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The domain: orders, their lines and money, and shipments.
+
+pub mod aggregate;
+pub mod money;
+pub mod order;
+pub mod shipment;
+
+pub use aggregate::{EntityRef, OrderAggregate};
+pub use money::Money;
+pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Shipping};
+pub use shipment::{Shipment, ShipmentItem, Tracking};

@@ -1,0 +1,86 @@
+//! Amounts of money, kept exactly in minor units (cents).
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// An amount in minor units of the order's currency (two decimals: `12.50` is `Money(1250)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(pub i64);
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(0);
+
+    /// Parses `12`, `12.5` or `12.50` (at most two decimals; a leading `-` is allowed).
+    pub fn parse(text: &str) -> Result<Money, String> {
+        let text = text.trim();
+        let bad = || format!("`{text}` is not an amount of money (write e.g. 12.50)");
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty()
+            || frac.len() > 2
+            || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+        let minor = whole
+            .checked_mul(100)
+            .and_then(|w| w.checked_add(frac))
+            .ok_or_else(bad)?;
+        Ok(Money(if negative { -minor } else { minor }))
+    }
+
+    /// Reads an amount from a JSON value: a string like `"12.50"` or a number.
+    pub fn from_json(value: &serde_json::Value) -> Result<Money, String> {
+        match value {
+            serde_json::Value::String(s) => Money::parse(s),
+            serde_json::Value::Number(n) => Money::parse(&n.to_string()),
+            other => Err(format!(
+                "`{other}` is not an amount of money (write e.g. 12.50)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Money::from_json(&value).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_exactly() {
+        assert_eq!(Money::parse("12.5"), Ok(Money(1250)));
+        assert_eq!(Money::parse("0.07"), Ok(Money(7)));
+        assert_eq!(Money::parse("-3"), Ok(Money(-300)));
+        assert_eq!(Money(1250).to_string(), "12.50");
+        assert_eq!(Money(-5).to_string(), "-0.05");
+        assert!(Money::parse("1.234").is_err());
+        assert!(Money::parse("abc").is_err());
+        assert!(Money::parse("").is_err());
+        assert!(Money::parse("99999999999999999999").is_err());
+    }
+}

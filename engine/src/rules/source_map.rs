@@ -1,0 +1,160 @@
+//! Where each node of a YAML document stands: YAML path → line and column.
+//!
+//! serde tells us *what* is wrong with a rule file; this map tells us *where*, so every
+//! validation error can name `file:line:col` and the YAML path of the fault.
+
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A position in a source file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Position {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number, from 1.
+    pub col: usize,
+}
+
+/// Positions of the keys and values of a YAML document, by dotted path
+/// (`machines.shipment.transitions.ship.to`, `...guards[0].if`).
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    values: HashMap<String, Position>,
+    keys: HashMap<String, Position>,
+}
+
+impl SourceMap {
+    /// Builds the map of `source`. A document that does not parse yields an empty map
+    /// (serde reports the syntax error with its own position).
+    pub fn build(source: &str) -> SourceMap {
+        let mut walker = Walker::default();
+        let mut parser = Parser::new_from_str(source);
+        if parser.load(&mut walker, false).is_err() {
+            return SourceMap::default();
+        }
+        walker.map
+    }
+
+    /// The position of the value at `path`, else of its key, else of the nearest ancestor.
+    pub fn locate(&self, path: &str) -> Position {
+        let mut path = path;
+        loop {
+            if let Some(pos) = self.values.get(path).or_else(|| self.keys.get(path)) {
+                return *pos;
+            }
+            match path.rfind(['.', '[']) {
+                Some(cut) => path = &path[..cut],
+                None => return Position { line: 1, col: 1 },
+            }
+        }
+    }
+
+    /// The position of the key at `path` (where an unknown or duplicate key is written).
+    pub fn locate_key(&self, path: &str) -> Position {
+        self.keys
+            .get(path)
+            .copied()
+            .unwrap_or_else(|| self.locate(path))
+    }
+}
+
+/// One open collection while walking the events.
+enum Frame {
+    /// A mapping; `key` is the key whose value comes next, if one was read.
+    Mapping { path: String, key: Option<String> },
+    /// A sequence and the index of its next item.
+    Sequence { path: String, next: usize },
+}
+
+#[derive(Default)]
+struct Walker {
+    stack: Vec<Frame>,
+    map: SourceMap,
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn position(mark: &Marker) -> Position {
+    Position {
+        line: mark.line(),
+        col: mark.col() + 1,
+    }
+}
+
+impl Walker {
+    /// Called for a node that starts at `mark`; returns its path if it is a value, or `None`
+    /// if it is a mapping key (which is recorded as the pending key instead).
+    fn place(&mut self, mark: &Marker, scalar: Option<&str>) -> Option<String> {
+        let pos = position(mark);
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Sequence { path, next }) => {
+                let item = format!("{path}[{next}]");
+                *next += 1;
+                self.map.values.insert(item.clone(), pos);
+                Some(item)
+            }
+            Some(Frame::Mapping { path, key }) => match key.take() {
+                Some(k) => {
+                    let item = join(path, &k);
+                    self.map.values.insert(item.clone(), pos);
+                    Some(item)
+                }
+                None => {
+                    let k = scalar.unwrap_or("?").to_string();
+                    self.map.keys.insert(join(path, &k), pos);
+                    *key = Some(k);
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Walker {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(value, ..) => {
+                self.place(&mark, Some(&value));
+            }
+            Event::Alias(_) => {
+                self.place(&mark, None);
+            }
+            Event::MappingStart(..) => {
+                let path = self.place(&mark, None).unwrap_or_default();
+                self.stack.push(Frame::Mapping { path, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.place(&mark, None).unwrap_or_default();
+                self.stack.push(Frame::Sequence { path, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_values_keys_and_sequence_items() {
+        let src = "a:\n  b: 1\n  list:\n    - x\n    - { c: y }\n";
+        let map = SourceMap::build(src);
+        assert_eq!(map.locate("a.b"), Position { line: 2, col: 6 });
+        assert_eq!(map.locate_key("a.b"), Position { line: 2, col: 3 });
+        assert_eq!(map.locate("a.list[1].c"), Position { line: 5, col: 12 });
+        // Unknown paths fall back to the nearest ancestor.
+        assert_eq!(map.locate("a.list[0].nope"), Position { line: 4, col: 7 });
+    }
+}
