@@ -1,1 +1,86 @@
-//! Benchmarks live in benches/.
+//! Workloads shared by the criterion benches.
+
+use chrono::Utc;
+use std::sync::Arc;
+use waybill_engine::model::{ShipmentItem, Tracking};
+use waybill_engine::script::ScriptHost;
+use waybill_engine::{
+    Actor, Engine, EntityRef, Error, Input, NewShipment, OrderAggregate, OrderSpec, Workflow,
+};
+
+/// Events one shipment's lifecycle fires: create, process, ship, start_delivery, deliver, and
+/// one refused cancel.
+pub const EVENTS_PER_SHIPMENT: u64 = 6;
+
+/// An engine over the built-in rules.
+pub fn default_engine() -> Engine {
+    Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))))
+}
+
+/// `n` fresh orders of two lines each, placed.
+pub fn orders(engine: &Engine, n: usize) -> Vec<OrderAggregate> {
+    let staff = Actor::role("backoffice");
+    (0..n)
+        .map(|i| {
+            let spec: OrderSpec = serde_json::from_value(serde_json::json!({
+                "id": format!("ORD-{i}"),
+                "lines": [ { "id": "l1", "sku": "MUG", "qty": 2, "price": "12.50" },
+                           { "id": "l2", "sku": "TEE", "qty": 1, "price": "20.00" } ],
+                "shipping": { "address": { "country": "NL" } }
+            }))
+            .expect("valid order");
+            let (mut agg, _) = engine
+                .create_order(spec, &staff, Utc::now())
+                .expect("created");
+            let id = EntityRef::Order(agg.order.spec.id.clone());
+            engine
+                .fire(&mut agg, &id, "place", &staff, &Input::new())
+                .expect("placed");
+            agg
+        })
+        .collect()
+}
+
+/// Takes one shipment of each order from created to delivered, then tries (and fails) to
+/// cancel it. Returns the number of events fired.
+pub fn lifecycle(engine: &Engine, orders: &mut [OrderAggregate]) -> u64 {
+    let staff = Actor::role("backoffice");
+    let carrier = Actor::role("carrier");
+    let none = Input::new();
+    let mut events = 0;
+    for agg in orders {
+        let id = format!("SHP-{}", agg.order.spec.id);
+        let new = NewShipment {
+            items: vec![ShipmentItem {
+                line: "l1".into(),
+                qty: 2,
+            }],
+            tracking: vec![Tracking {
+                code: format!("3S{id}"),
+                carrier: None,
+                url: None,
+            }],
+            ..NewShipment::default()
+        };
+        engine
+            .add_shipment(agg, &id, new, &staff, Utc::now())
+            .expect("shipment created");
+        let target = EntityRef::Shipment(id);
+        for (event, actor) in [
+            ("process", &staff),
+            ("ship", &staff),
+            ("start_delivery", &carrier),
+            ("deliver", &carrier),
+        ] {
+            engine
+                .fire(agg, &target, event, actor, &none)
+                .expect("transition accepted");
+        }
+        match engine.fire(agg, &target, "cancel", &staff, &none) {
+            Err(Error::Refused(_)) => {}
+            other => panic!("cancel after delivery must be refused, got {other:?}"),
+        }
+        events += EVENTS_PER_SHIPMENT;
+    }
+    events
+}

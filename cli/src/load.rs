@@ -6,7 +6,7 @@ use std::sync::Arc;
 use waybill_engine::rules::{Diagnostic, DEFAULT_RULES, DEFAULT_RULES_NAME};
 use waybill_engine::script::ScriptHost;
 use waybill_engine::workflow::Loaded;
-use waybill_engine::{Actor, Engine, Error, Result, Workflow};
+use waybill_engine::{Engine, Error, Result, Workflow};
 
 /// Reads a text file, naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -29,15 +29,4 @@ pub fn rules(cli: &Cli, file: Option<&Path>) -> Result<(Workflow, Vec<Diagnostic
 pub fn engine(cli: &Cli) -> Result<Engine> {
     let (workflow, _) = rules(cli, None)?;
     Ok(Engine::new(Arc::new(workflow)))
-}
-
-/// The actor `--as` names, or the rules' default role.
-pub fn actor(cli: &Cli, engine: &Engine) -> Result<Actor> {
-    let role = cli
-        .role
-        .clone()
-        .unwrap_or_else(|| engine.workflow().default_role().to_string());
-    let actor = Actor::role(&role);
-    engine.check_actor(&actor)?;
-    Ok(actor)
 }

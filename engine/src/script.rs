@@ -84,6 +84,7 @@ impl ScriptHost {
             .set_max_map_size(limits.max_map_size)
             .set_strict_variables(true)
             .set_fail_on_invalid_map_property(true);
+        crate::engine::views::register(&mut engine);
         engine.disable_symbol("eval");
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     order::valid_id, EntityRef, Order, OrderAggregate, OrderSpec, Shipment, ShipmentItem, Tracking,
 };
-use crate::rules::{validate::scope_name, Scope};
+use crate::rules::Scope;
 use crate::workflow::Workflow;
 use chrono::{DateTime, NaiveDate, Utc};
 use run::Run;
@@ -151,7 +151,7 @@ impl Engine {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut run = Run::new(
+        let mut run = Run::fresh(
             &self.workflow,
             OrderAggregate {
                 order,
@@ -212,9 +212,9 @@ impl Engine {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut work = agg.clone();
-        work.shipments.push(shipment);
-        let mut run = Run::new(&self.workflow, work);
+        let mut run = Run::new(&self.workflow, agg.clone());
+        run.agg.shipments.push(shipment);
+        run.changed();
         run.settle(actor)?;
         *agg = run.agg;
         Ok(run.applied)
@@ -341,10 +341,5 @@ impl Engine {
             }
         }
         Ok(checks)
-    }
-
-    /// The name of a scope, for messages.
-    pub fn scope_name(scope: Scope) -> &'static str {
-        scope_name(scope)
     }
 }

@@ -2,12 +2,14 @@
 //! the aggregate, then runs automatic transitions until nothing more fires.
 
 use super::outcome::{Applied, Blocker, Notification, Refusal, Step, StockAction, StockMove};
-use super::views::Views;
+use super::views::{OrderFacts, ShipmentFacts, Views};
 use super::{Actor, Input, SYSTEM_ROLE};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, Money, OrderAggregate};
 use crate::rules::{EffectDef, Scope};
 use crate::workflow::{Machine, Transition, Workflow};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// How many automatic steps one command may trigger before it is a cycle.
 pub const MAX_AUTO_STEPS: usize = 64;
@@ -22,15 +24,80 @@ pub struct Run<'a> {
     pub agg: OrderAggregate,
     /// What has been done so far.
     pub applied: Applied,
+    /// Facts guards read, taken once per step and dropped when the aggregate changes.
+    facts: RefCell<Option<Arc<OrderFacts>>>,
+    shipment_facts: RefCell<Vec<Arc<ShipmentFacts>>>,
+    /// The order facts when the run started, if the aggregate was settled then (it was made
+    /// under these rules, and every command ends settled). An automatic transition of an
+    /// order machine whose inputs still equal these cannot fire, so it is not evaluated again.
+    settled_facts: Option<Arc<OrderFacts>>,
 }
 
 impl<'a> Run<'a> {
-    /// Starts a run on a copy of `agg`.
+    /// Starts a run on a copy of a stored (hence settled) aggregate. Change the aggregate only
+    /// through the run, after this, so the run knows what changed.
     pub fn new(workflow: &'a Workflow, agg: OrderAggregate) -> Run<'a> {
+        let settled = agg.order.rules_version == workflow.version;
+        let mut run = Run::fresh(workflow, agg);
+        if settled {
+            run.settled_facts = Some(run.order_facts());
+        }
+        run
+    }
+
+    /// Starts a run on an aggregate that may not be settled (a new order): every automatic
+    /// transition is evaluated.
+    pub fn fresh(workflow: &'a Workflow, agg: OrderAggregate) -> Run<'a> {
         Run {
             workflow,
             agg,
             applied: Applied::default(),
+            facts: RefCell::new(None),
+            shipment_facts: RefCell::new(Vec::new()),
+            settled_facts: None,
+        }
+    }
+
+    /// Forgets the facts taken so far; call it after every change to the aggregate.
+    pub fn changed(&self) {
+        self.facts.borrow_mut().take();
+        self.shipment_facts.borrow_mut().clear();
+    }
+
+    fn order_facts(&self) -> Arc<OrderFacts> {
+        self.facts
+            .borrow_mut()
+            .get_or_insert_with(|| Arc::new(OrderFacts::of(self.workflow, &self.agg)))
+            .clone()
+    }
+
+    fn facts_of(&self, id: &str) -> Result<Arc<ShipmentFacts>> {
+        let shipment = self.shipment(id)?;
+        let mut cache = self.shipment_facts.borrow_mut();
+        if let Some(facts) = cache.iter().find(|f| f.id() == id) {
+            return Ok(facts.clone());
+        }
+        let facts = Arc::new(ShipmentFacts::of(shipment));
+        cache.push(facts.clone());
+        Ok(facts)
+    }
+
+    /// Whether `transition` of an order machine is known not to fire: the aggregate was settled
+    /// at the start and nothing its guards read has changed since.
+    fn known_idle(&self, machine: &Machine, transition: &Transition) -> bool {
+        let Some(start) = &self.settled_facts else {
+            return false;
+        };
+        let now = self.order_facts();
+        let reads_only_payment = transition
+            .guards
+            .iter()
+            .all(|g| g.reads == [false, true, false, false, false]);
+        let same_state = now.state_of(&machine.name) == start.state_of(&machine.name);
+        if reads_only_payment && !transition.guards.is_empty() {
+            same_state && now.same_payment(start)
+        } else {
+            *now == **start
         }
     }
 
@@ -113,14 +180,15 @@ impl<'a> Run<'a> {
                 allowed: transition.roles.clone().unwrap_or_default(),
             });
         }
-        let shipment = match entity {
-            EntityRef::Shipment(id) => Some(self.shipment(id)?),
-            EntityRef::Order(_) => None,
-        };
+        if transition.guards.is_empty() {
+            return Ok(blockers);
+        }
         let views = Views {
-            workflow: self.workflow,
-            agg: &self.agg,
-            shipment,
+            order: self.order_facts(),
+            shipment: match entity {
+                EntityRef::Shipment(id) => Some(self.facts_of(id)?),
+                EntityRef::Order(_) => None,
+            },
             actor,
             input,
         };
@@ -196,6 +264,7 @@ impl<'a> Run<'a> {
             }
         };
         states.insert(machine.name.clone(), to.clone());
+        self.changed();
         let role = if by_hand {
             actor.role.clone()
         } else {
@@ -445,6 +514,9 @@ impl<'a> Run<'a> {
                         .iter()
                         .filter(|t| t.auto && t.fires_from(&state))
                     {
+                        if machine.scope == Scope::Order && self.known_idle(machine, t) {
+                            continue;
+                        }
                         let blockers = self.blockers(entity, machine, t, actor, false, &empty)?;
                         if let Some(Blocker::GuardError {
                             condition, error, ..

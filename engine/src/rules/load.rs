@@ -45,6 +45,17 @@ impl ParsedRules {
 /// unknown effect names and YAML syntax errors come back as one diagnostic with line and column.
 pub fn parse(source: &str, file: &str) -> Result<ParsedRules, Diagnostic> {
     let source_map = SourceMap::build(source);
+    if let Some((path, position)) = source_map.duplicates.first() {
+        let key = path.rsplit('.').next().unwrap_or(path);
+        return Err(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: *position,
+            path: path.clone(),
+            message: format!("duplicate key `{key}`: it is written twice in the same mapping"),
+            help: Some("rename or remove one of them".into()),
+        });
+    }
     match serde_yaml::from_str::<RuleSet>(source) {
         Ok(rules) => Ok(ParsedRules {
             rules,

@@ -22,6 +22,8 @@ pub struct Position {
 pub struct SourceMap {
     values: HashMap<String, Position>,
     keys: HashMap<String, Position>,
+    /// Keys written twice in one mapping (serde would silently keep the last).
+    pub duplicates: Vec<(String, Position)>,
 }
 
 impl SourceMap {
@@ -109,7 +111,10 @@ impl Walker {
                 }
                 None => {
                     let k = scalar.unwrap_or("?").to_string();
-                    self.map.keys.insert(join(path, &k), pos);
+                    let full = join(path, &k);
+                    if self.map.keys.insert(full.clone(), pos).is_some() {
+                        self.map.duplicates.push((full, pos));
+                    }
                     *key = Some(k);
                     None
                 }
