@@ -41,6 +41,216 @@ pub enum Command {
     Rules(RulesCommand),
     /// Walk one order through the built-in workflow and print a timeline.
     Demo,
+    /// Create, inspect and drive orders.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Create, inspect, drive, edit and delete shipments.
+    #[command(subcommand)]
+    Shipment(ShipmentCommand),
+    /// Notifications queued by `notify` effects, waiting for an integration.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Run many commands from a JSON Lines file (`-` for stdin), committed in groups.
+    ///
+    /// One command per line, e.g. {"op":"order.fire","id":"ORD-1","event":"place","key":"k-1"};
+    /// `key` makes it idempotent and `as` sets the role. One result per line is printed
+    /// (ok, refused with its reasons, or error), each only once its group is on disk.
+    Apply(ApplyArgs),
+    /// Look inside the store.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+/// How a command changes state: who acts, and its idempotency key.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Change {
+    /// A repeat with the same key returns the first result and changes nothing.
+    #[arg(long, value_name = "K")]
+    pub idempotency_key: Option<String>,
+}
+
+/// `waybill order ...`
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Create an order from a JSON or YAML order file (`-` for stdin).
+    Create {
+        /// The order file.
+        file: PathBuf,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Show an order, its states, money and shipments.
+    Show {
+        /// The order id.
+        id: String,
+    },
+    /// List orders, optionally only those with a machine in a state (`--state fulfillment=fulfilled`).
+    List {
+        /// MACHINE=STATE
+        #[arg(long, value_name = "MACHINE=STATE")]
+        state: Option<String>,
+    },
+    /// The order's history: accepted transitions, commands and refused attempts.
+    History {
+        /// The order id.
+        id: String,
+    },
+    /// Which events can fire now, and why the others can't.
+    Can {
+        /// The order id.
+        id: String,
+    },
+    /// Add a note to the order.
+    Note {
+        /// The order id.
+        id: String,
+        /// The note.
+        text: String,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Change the order's customer.
+    Customer {
+        /// The order id.
+        id: String,
+        /// Customer name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Customer e-mail.
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Fire an event on one of the order's machines (e.g. place, capture, refund, return_items).
+    ///
+    /// Payments and returns take input: `--input amount=12.50`, `--input l1=2`.
+    Fire {
+        /// The order id.
+        id: String,
+        /// The event.
+        event: String,
+        /// Input values, KEY=VALUE (repeatable).
+        #[arg(long = "input", value_name = "KEY=VALUE")]
+        input: Vec<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+}
+
+/// `waybill shipment ...`
+#[derive(Debug, Subcommand)]
+pub enum ShipmentCommand {
+    /// Create a shipment of some of an order's items.
+    Create {
+        /// The order id.
+        order: String,
+        /// Stock location it ships from.
+        #[arg(long)]
+        location: Option<String>,
+        /// LINE:QTY (repeatable; at least one).
+        #[arg(long = "item", value_name = "LINE:QTY")]
+        items: Vec<String>,
+        /// CODE or CODE@CARRIER (repeatable).
+        #[arg(long = "tracking", value_name = "CODE[@CARRIER]")]
+        tracking: Vec<String>,
+        /// Carrier id.
+        #[arg(long)]
+        carrier: Option<String>,
+        /// Expected delivery date, YYYY-MM-DD.
+        #[arg(long)]
+        expected_delivery: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Show a shipment.
+    Show {
+        /// The shipment id.
+        id: String,
+    },
+    /// List an order's shipments.
+    List {
+        /// The order id.
+        #[arg(long)]
+        order: String,
+    },
+    /// Which events can fire now on the shipment, and why the others can't.
+    Can {
+        /// The shipment id.
+        id: String,
+    },
+    /// Fire an event on the shipment (e.g. process, ship, deliver, cancel).
+    Fire {
+        /// The shipment id.
+        id: String,
+        /// The event.
+        event: String,
+        /// Input values, KEY=VALUE (repeatable).
+        #[arg(long = "input", value_name = "KEY=VALUE")]
+        input: Vec<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Edit a shipment's items, expected delivery date, tracking codes or carrier.
+    Edit {
+        /// The shipment id.
+        id: String,
+        /// LINE:QTY, replacing the items (repeatable).
+        #[arg(long = "item", value_name = "LINE:QTY")]
+        items: Vec<String>,
+        /// Add a tracking code, CODE or CODE@CARRIER (repeatable).
+        #[arg(long = "tracking", value_name = "CODE[@CARRIER]")]
+        tracking: Vec<String>,
+        /// Carrier id.
+        #[arg(long)]
+        carrier: Option<String>,
+        /// Expected delivery date, YYYY-MM-DD.
+        #[arg(long)]
+        expected_delivery: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Delete a shipment that has not left; its reservation is released.
+    Delete {
+        /// The shipment id.
+        id: String,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        change: Change,
+    },
+}
+
+/// `waybill outbox ...`
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List waiting notifications.
+    List,
+    /// Remove a notification once delivered.
+    Ack {
+        /// The entry id.
+        id: u64,
+        #[command(flatten)]
+        change: Change,
+    },
+}
+
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The JSON Lines file, or `-` for stdin.
+    pub file: PathBuf,
+    /// Commands per group (one flush per group).
+    #[arg(long, default_value_t = 1000)]
+    pub group: usize,
+}
+
+/// `waybill store ...`
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Print every key and value (one JSON object per line).
+    Dump,
 }
 
 /// `waybill rules ...`
@@ -54,6 +264,19 @@ pub enum RulesCommand {
     Graph(GraphArgs),
     /// Print the JSON Schema of the rule format, for editors.
     Schema,
+    /// Check stored entities against other rules before switching to them.
+    Migrate(MigrateArgs),
+}
+
+/// Arguments of `rules migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Only report (the only mode so far): list entities whose state the new rules don't know
+    /// or can't leave. Exit 1 if there are any.
+    #[arg(long, required = true)]
+    pub check: bool,
+    /// The new rule file.
+    pub file: PathBuf,
 }
 
 /// Arguments of `rules check`.

@@ -1,12 +1,20 @@
 //! `waybill`: the command-line interface to the waybill rules engine. It parses arguments,
 //! calls the engine, and prints; nothing else.
 
+mod apply_cmd;
 mod args;
+mod can;
 mod demo;
 mod exit;
 mod load;
+mod open;
+mod order_cmd;
+mod outbox_cmd;
 mod print;
+mod reply;
 mod rules_cmd;
+mod shipment_cmd;
+mod store_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -16,6 +24,11 @@ fn main() {
     let result = match &cli.command {
         Command::Rules(cmd) => rules_cmd::run(&cli, cmd),
         Command::Demo => demo::run(&cli),
+        Command::Order(cmd) => order_cmd::run(&cli, cmd),
+        Command::Shipment(cmd) => shipment_cmd::run(&cli, cmd),
+        Command::Outbox(cmd) => outbox_cmd::run(&cli, cmd),
+        Command::Apply(args) => apply_cmd::run(&cli, args),
+        Command::Store(cmd) => store_cmd::run(&cli, cmd),
     };
     if let Err(err) = result {
         std::process::exit(exit::report(&cli, &err));

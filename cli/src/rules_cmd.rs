@@ -31,6 +31,34 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
             print!("{}", graph::draw(&machines, format));
             Ok(())
         }
+        RulesCommand::Migrate(args) => {
+            let (new, _) = load::rules(cli, Some(&args.file))?;
+            let exec = crate::open::executor(cli)?;
+            let orders = exec.orders(&Default::default())?;
+            let stranded = waybill_engine::workflow::migrate::check(&new, &orders);
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": new.file, "checked": orders.len(), "stranded": stranded})
+                );
+            } else {
+                for s in &stranded {
+                    println!("{} {}: `{}`: {}", s.entity, s.machine, s.state, s.problem);
+                }
+                println!(
+                    "{} order{} checked against {}: {} stranded",
+                    orders.len(),
+                    if orders.len() == 1 { "" } else { "s" },
+                    new.file,
+                    stranded.len()
+                );
+            }
+            if stranded.is_empty() {
+                Ok(())
+            } else {
+                std::process::exit(crate::exit::REFUSED)
+            }
+        }
         RulesCommand::Schema => {
             println!(
                 "{}",

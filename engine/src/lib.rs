@@ -4,11 +4,13 @@
 //! one sandboxed Rhai host ([`script`]), and driven by commands ([`engine`]) over the domain
 //! ([`model`]). The CLI is a thin layer over this crate.
 
+pub mod command;
 pub mod engine;
 pub mod error;
 pub mod model;
 pub mod rules;
 pub mod script;
+pub mod store;
 pub mod workflow;
 
 pub use engine::{Actor, Applied, Engine, Input, NewShipment, Refusal};

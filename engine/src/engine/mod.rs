@@ -2,10 +2,12 @@
 //! and returns either what it applied or a refusal; the caller keeps the copy only on success,
 //! so a refused or failed command changes nothing.
 
+pub mod edit;
 pub mod outcome;
 pub mod run;
 pub mod views;
 
+pub use edit::ShipmentEdit;
 pub use outcome::{
     Applied, Blocker, EventCheck, Notification, Refusal, Step, StockAction, StockMove,
 };
@@ -307,6 +309,7 @@ impl Engine {
         input: &Input,
     ) -> Result<Applied> {
         self.check_actor(actor)?;
+        self.check_states(agg)?;
         let mut run = Run::new(&self.workflow, agg.clone());
         run.fire(target, event, actor, input, true, 0)?;
         run.settle(actor)?;

@@ -2,11 +2,11 @@
 //! listing every reason as data (Symfony's TransitionBlocker, all of them at once).
 
 use crate::model::EntityRef;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One transition that was applied.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// The entity whose machine moved.
     pub entity: EntityRef,
@@ -27,7 +27,7 @@ pub struct Step {
 }
 
 /// A notification queued by a `notify` effect, kept in the outbox until drained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     /// The topic named in the rules, e.g. `shipment_shipped`.
     pub topic: String,
@@ -42,7 +42,7 @@ pub struct Notification {
 }
 
 /// The four stock operations of seed 004.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StockAction {
     /// Hold stock for a shipment.
@@ -56,7 +56,7 @@ pub enum StockAction {
 }
 
 /// A stock effect requested for one shipment's items; the inventory applies it in the same write.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StockMove {
     /// What to do.
     pub action: StockAction,
@@ -69,7 +69,7 @@ pub struct StockMove {
 }
 
 /// Everything an accepted command did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Applied {
     /// Transitions applied, the requested one first, then cascaded and automatic ones.
     pub steps: Vec<Step>,
@@ -80,7 +80,7 @@ pub struct Applied {
 }
 
 /// Why a transition or command may not happen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Blocker {
     /// The machine is not in a state the transition fires from.
@@ -192,7 +192,7 @@ fn list(items: &[String]) -> String {
 }
 
 /// A refused command: what was attempted and every reason it may not happen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Refusal {
     /// The entity.
     pub entity: EntityRef,
@@ -213,7 +213,7 @@ impl fmt::Display for Refusal {
 }
 
 /// Whether an event can fire now, and if not, why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventCheck {
     /// The machine.
     pub machine: String,

@@ -151,6 +151,26 @@ fn default_currency() -> String {
 }
 
 impl OrderSpec {
+    /// Reads an order file (JSON if it starts with `{`, else YAML) named `source` in errors,
+    /// and checks it.
+    pub fn parse(text: &str, source: &str) -> crate::Result<OrderSpec> {
+        let parsed: Result<OrderSpec, String> = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        } else {
+            serde_yaml::from_str(text).map_err(|e| e.to_string())
+        };
+        let spec = parsed.map_err(|e| crate::Error::bad_input(format!("{source}: {e}")))?;
+        let problems = spec.problems();
+        if !problems.is_empty() {
+            return Err(crate::Error::bad_input(format!(
+                "{source}: order `{}` is not valid:\n  - {}",
+                spec.id,
+                problems.join("\n  - ")
+            )));
+        }
+        Ok(spec)
+    }
+
     /// Checks what serde cannot: ids, quantities, prices, codes. Returns every problem found.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();

@@ -2,6 +2,7 @@
 //! fire. This is what Symfony Workflow calls the Definition.
 
 pub mod graph;
+pub mod migrate;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
 use crate::script::ScriptHost;

@@ -1,0 +1,103 @@
+//! Opening the store with the rules, and turning arguments into command values.
+
+use crate::args::{Change, Cli};
+use crate::load;
+use std::time::Duration;
+use waybill_engine::command::{Command, Executor, Request};
+use waybill_engine::model::{ShipmentItem, Tracking};
+use waybill_engine::store::sled_backend::SledStore;
+use waybill_engine::{Error, Input, Result};
+
+/// How long to wait for another waybill process to release the store.
+const WAIT_FOR_STORE: Duration = Duration::from_secs(10);
+
+/// The executor over `--data` with `--rules`.
+pub fn executor(cli: &Cli) -> Result<Executor> {
+    let engine = load::engine(cli)?;
+    let store = SledStore::open(&cli.data, WAIT_FOR_STORE)?;
+    Executor::new(engine, Box::new(store))
+}
+
+/// A request for `command` from the command line's role and key.
+pub fn request(cli: &Cli, change: &Change, command: Command) -> Request {
+    Request {
+        command,
+        role: cli.role.clone(),
+        key: change.idempotency_key.clone(),
+    }
+}
+
+/// `KEY=VALUE` pairs; values that look like numbers or booleans become them.
+pub fn input(pairs: &[String]) -> Result<Input> {
+    let mut input = Input::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Error::bad_input(format!("--input `{pair}` must be KEY=VALUE")))?;
+        if key.is_empty() {
+            return Err(Error::bad_input(format!("--input `{pair}` has no key")));
+        }
+        let value = if let Ok(n) = value.parse::<i64>() {
+            serde_json::json!(n)
+        } else if let Some(n) = value.parse::<f64>().ok().filter(|n| n.is_finite()) {
+            serde_json::json!(n)
+        } else if let Ok(b) = value.parse::<bool>() {
+            serde_json::json!(b)
+        } else {
+            serde_json::json!(value)
+        };
+        input.insert(key.to_string(), value);
+    }
+    Ok(input)
+}
+
+/// `LINE:QTY` items.
+pub fn items(items: &[String]) -> Result<Vec<ShipmentItem>> {
+    items
+        .iter()
+        .map(|item| {
+            let bad = || {
+                Error::bad_input(format!(
+                    "--item `{item}` must be LINE:QTY with QTY a whole number from 1"
+                ))
+            };
+            let (line, qty) = item.rsplit_once(':').ok_or_else(bad)?;
+            let qty: u32 = qty.parse().map_err(|_| bad())?;
+            if line.is_empty() || qty == 0 {
+                return Err(bad());
+            }
+            Ok(ShipmentItem {
+                line: line.to_string(),
+                qty,
+            })
+        })
+        .collect()
+}
+
+/// `CODE` or `CODE@CARRIER` tracking codes.
+pub fn tracking(codes: &[String]) -> Vec<Tracking> {
+    codes
+        .iter()
+        .map(|code| match code.split_once('@') {
+            Some((code, carrier)) => Tracking {
+                code: code.into(),
+                carrier: Some(carrier.into()),
+                url: None,
+            },
+            None => Tracking {
+                code: code.clone(),
+                carrier: None,
+                url: None,
+            },
+        })
+        .collect()
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date(text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    text.map(|t| {
+        chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| Error::bad_input(format!("`{t}` is not a date; write YYYY-MM-DD")))
+    })
+    .transpose()
+}

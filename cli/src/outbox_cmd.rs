@@ -1,0 +1,40 @@
+//! `waybill outbox ...`
+
+use crate::args::{Cli, OutboxCommand};
+use crate::{open, reply};
+use waybill_engine::command::Command;
+use waybill_engine::Result;
+
+/// Runs an `outbox` subcommand.
+pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
+    match cmd {
+        OutboxCommand::List => {
+            let entries = open::executor(cli)?.outbox()?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&entries).expect("JSON"));
+            } else {
+                for e in &entries {
+                    println!(
+                        "{:<6} {}  {}  {} ({} -> {})",
+                        e.id,
+                        e.at.format("%Y-%m-%d %H:%M:%S"),
+                        e.topic,
+                        e.entity,
+                        e.event,
+                        e.state
+                    );
+                }
+                eprintln!("{} waiting", entries.len());
+            }
+            Ok(())
+        }
+        OutboxCommand::Ack { id, change } => {
+            let reply = open::executor(cli)?.run(open::request(
+                cli,
+                change,
+                Command::OutboxAck { id: *id },
+            ))?;
+            reply::finish(cli, reply)
+        }
+    }
+}

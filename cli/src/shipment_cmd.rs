@@ -1,0 +1,147 @@
+//! `waybill shipment ...`
+
+use crate::args::{Cli, ShipmentCommand};
+use crate::{open, reply};
+use waybill_engine::command::Command;
+use waybill_engine::engine::ShipmentEdit;
+use waybill_engine::model::Shipment;
+use waybill_engine::{EntityRef, Error, NewShipment, Result};
+
+/// Runs a `shipment` subcommand.
+pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
+    match cmd {
+        ShipmentCommand::Create {
+            order,
+            location,
+            items,
+            tracking,
+            carrier,
+            expected_delivery,
+            change,
+        } => {
+            let shipment = NewShipment {
+                location: location.clone(),
+                items: open::items(items)?,
+                tracking: open::tracking(tracking),
+                carrier: carrier.clone(),
+                expected_delivery: open::date(expected_delivery.as_deref())?,
+            };
+            let command = Command::ShipmentCreate {
+                order: order.clone(),
+                shipment,
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            reply::finish(cli, reply)
+        }
+        ShipmentCommand::Fire {
+            id,
+            event,
+            input,
+            change,
+        } => {
+            let input = open::input(input)?;
+            let command = Command::ShipmentFire {
+                id: id.clone(),
+                event: event.clone(),
+                input,
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            reply::finish(cli, reply)
+        }
+        ShipmentCommand::Edit {
+            id,
+            items,
+            tracking,
+            carrier,
+            expected_delivery,
+            change,
+        } => {
+            let changes = ShipmentEdit {
+                items: if items.is_empty() {
+                    None
+                } else {
+                    Some(open::items(items)?)
+                },
+                expected_delivery: open::date(expected_delivery.as_deref())?,
+                add_tracking: open::tracking(tracking),
+                carrier: carrier.clone(),
+            };
+            if changes == ShipmentEdit::default() {
+                return Err(Error::bad_input(
+                    "nothing to change: give --item, --tracking, --carrier or --expected-delivery",
+                ));
+            }
+            let command = Command::ShipmentEdit {
+                id: id.clone(),
+                changes,
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            reply::finish(cli, reply)
+        }
+        ShipmentCommand::Delete { id, yes, change } => {
+            if !yes {
+                return Err(Error::bad_input(format!(
+                    "deleting shipment `{id}` needs --yes"
+                )));
+            }
+            let command = Command::ShipmentDelete { id: id.clone() };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            reply::finish(cli, reply)
+        }
+        ShipmentCommand::Show { id } => {
+            let (_, shipment) = open::executor(cli)?.shipment(id)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&shipment).expect("JSON"));
+            } else {
+                println!("{}", summary(&shipment));
+                if let Some(date) = shipment.expected_delivery {
+                    println!("  expected delivery {date}");
+                }
+            }
+            Ok(())
+        }
+        ShipmentCommand::List { order } => {
+            let agg = open::executor(cli)?.order(order)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&agg.shipments).expect("JSON"));
+            } else {
+                for s in &agg.shipments {
+                    println!("{}", summary(s));
+                }
+            }
+            Ok(())
+        }
+        ShipmentCommand::Can { id } => {
+            let exec = open::executor(cli)?;
+            let (agg, _) = exec.shipment(id)?;
+            let actor = crate::order_cmd::actor(cli, exec.engine())?;
+            let checks = exec
+                .engine()
+                .can(&agg, &EntityRef::Shipment(id.clone()), &actor)?;
+            crate::can::print(cli, &checks);
+            Ok(())
+        }
+    }
+}
+
+/// One line about a shipment.
+pub fn summary(s: &Shipment) -> String {
+    let states: Vec<String> = s.states.iter().map(|(m, st)| format!("{m}={st}")).collect();
+    let items: Vec<String> = s
+        .items
+        .iter()
+        .map(|i| format!("{}:{}", i.line, i.qty))
+        .collect();
+    let tracking: Vec<&str> = s.tracking.iter().map(|t| t.code.as_str()).collect();
+    let mut line = format!("{}  {}  items {}", s.id, states.join(" "), items.join(","));
+    if let Some(loc) = &s.location {
+        line += &format!("  from {loc}");
+    }
+    if !tracking.is_empty() {
+        line += &format!("  tracking {}", tracking.join(","));
+    }
+    if s.carrier_handled {
+        line += "  (carrier-handled)";
+    }
+    line
+}

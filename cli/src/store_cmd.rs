@@ -1,0 +1,33 @@
+//! `waybill store dump`.
+
+use crate::args::{Cli, StoreCommand};
+use crate::open;
+use waybill_engine::Result;
+
+/// Runs a `store` subcommand.
+pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
+    match cmd {
+        StoreCommand::Dump => {
+            for (key, value) in open::executor(cli)?.dump()? {
+                let key: String = key
+                    .iter()
+                    .map(|&b| {
+                        if b.is_ascii_graphic() {
+                            (b as char).to_string()
+                        } else {
+                            format!("\\x{b:02x}")
+                        }
+                    })
+                    .collect();
+                let value = match value.split_first() {
+                    Some((version, json)) => {
+                        serde_json::json!({"schema": version, "value": serde_json::from_slice::<serde_json::Value>(json).unwrap_or(serde_json::Value::Null)})
+                    }
+                    None => serde_json::Value::Null,
+                };
+                println!("{}", serde_json::json!({"key": key, "value": value}));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The key space. Prefixes are one letter and a slash; numbers are big-endian so they sort.
+//!
+//! | key | value |
+//! |---|---|
+//! | `o/ORDER` | the order with its shipments ([`crate::model::OrderAggregate`]) |
+//! | `s/SHIPMENT` | the id of the order the shipment belongs to |
+//! | `h/ORDER/SEQ` | a history record of that order or its shipments |
+//! | `x/SEQ` | an outbox entry |
+//! | `k/KEY` | the stored result of a command with idempotency key KEY |
+//! | `m/NAME` | a counter (`seq`, `shipment`) |
+
+/// The key of an order aggregate.
+pub fn order(id: &str) -> Vec<u8> {
+    [b"o/", id.as_bytes()].concat()
+}
+
+/// The prefix of every order aggregate.
+pub const ORDERS: &[u8] = b"o/";
+
+/// The key of a shipment's index entry.
+pub fn shipment(id: &str) -> Vec<u8> {
+    [b"s/", id.as_bytes()].concat()
+}
+
+/// The prefix of an order's history.
+pub fn history_of(order: &str) -> Vec<u8> {
+    [b"h/", order.as_bytes(), b"/"].concat()
+}
+
+/// The key of one history record.
+pub fn history(order: &str, seq: u64) -> Vec<u8> {
+    [history_of(order).as_slice(), &seq.to_be_bytes()].concat()
+}
+
+/// The prefix of the outbox.
+pub const OUTBOX: &[u8] = b"x/";
+
+/// The key of one outbox entry.
+pub fn outbox(seq: u64) -> Vec<u8> {
+    [OUTBOX, &seq.to_be_bytes()].concat()
+}
+
+/// The key of an idempotency record.
+pub fn idempotency(key: &str) -> Vec<u8> {
+    [b"k/", key.as_bytes()].concat()
+}
+
+/// The key of a counter.
+pub fn counter(name: &str) -> Vec<u8> {
+    [b"m/", name.as_bytes()].concat()
+}
