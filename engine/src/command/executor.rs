@@ -165,7 +165,7 @@ impl Executor {
                         order.id
                     )));
                 }
-                let (agg, applied) = self.engine.create_order(order.clone(), actor, now)?;
+                let (agg, applied) = self.engine.create_order((**order).clone(), actor, now)?;
                 let entity = EntityRef::Order(order.id.clone());
                 self.record_command(&agg, &entity, op, None, actor, key, now);
                 self.save(agg, &applied, actor, key, now);

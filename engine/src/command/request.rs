@@ -14,7 +14,7 @@ pub enum Command {
     #[serde(rename = "order.create")]
     OrderCreate {
         /// The order.
-        order: OrderSpec,
+        order: Box<OrderSpec>,
     },
     /// Fire an event on an order machine.
     #[serde(rename = "order.fire")]
