@@ -317,6 +317,14 @@ impl Engine {
         Ok(run.applied)
     }
 
+    /// Whether no automatic transition would fire on `agg`, every guard evaluated afresh.
+    /// Every stored aggregate must be settled; property tests check it after each command.
+    pub fn is_settled(&self, agg: &OrderAggregate) -> Result<bool> {
+        let mut run = Run::fresh(&self.workflow, agg.clone());
+        run.settle(&Actor::role(SYSTEM_ROLE))?;
+        Ok(run.applied.steps.is_empty())
+    }
+
     /// Every event `actor` could fire on `target` by hand, each with its blockers now.
     pub fn can(
         &self,
