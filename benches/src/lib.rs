@@ -84,3 +84,35 @@ pub fn lifecycle(engine: &Engine, orders: &mut [OrderAggregate]) -> u64 {
     }
     events
 }
+
+/// A JSON Lines workload for `waybill apply`: per order, create, place, capture part of the
+/// total, create a shipment, ship it, and a refused refund (6 commands, all keyed).
+pub fn apply_workload(orders: usize) -> String {
+    let mut out = String::new();
+    for i in 0..orders {
+        let order = format!("ORD-{i}");
+        let lines = [
+            serde_json::json!({"op": "order.create", "key": format!("c-{i}"), "order": {"id": order,
+                "lines": [{"id": "l1", "sku": "MUG", "qty": 2, "price": "12.50"}, {"id": "l2", "sku": "TEE", "qty": 1, "price": "20.00"}],
+                "shipping": {"address": {"country": "NL"}}}}),
+            serde_json::json!({"op": "order.fire", "id": order, "event": "place", "key": format!("p-{i}")}),
+            serde_json::json!({"op": "order.fire", "id": order, "event": "capture", "input": {"amount": "20.00"}, "key": format!("pay-{i}")}),
+            serde_json::json!({"op": "shipment.create", "order": order, "key": format!("s-{i}"),
+                "shipment": {"items": [{"line": "l1", "qty": 2}], "tracking": [{"code": format!("T{i}")}]}}),
+            serde_json::json!({"op": "shipment.fire", "id": format!("SHP-{}", i + 1), "event": "ship", "key": format!("ship-{i}")}),
+            serde_json::json!({"op": "order.fire", "id": order, "event": "refund", "input": {"amount": "50.00"}, "key": format!("r-{i}")}),
+        ];
+        for l in lines {
+            out.push_str(&l.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The release `waybill` binary next to this bench's target folder, if it was built.
+pub fn release_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?.parent()?.join("waybill");
+    bin.exists().then_some(bin)
+}

@@ -14,6 +14,9 @@ const WAIT_FOR_STORE: Duration = Duration::from_secs(10);
 /// The executor over `--data` with `--rules`.
 pub fn executor(cli: &Cli) -> Result<Executor> {
     let engine = load::engine(cli)?;
+    if let Some(role) = &cli.role {
+        engine.check_actor(&waybill_engine::Actor::role(role))?;
+    }
     let store = SledStore::open(&cli.data, WAIT_FOR_STORE)?;
     Executor::new(engine, Box::new(store))
 }

@@ -22,7 +22,13 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             };
             let order = OrderSpec::parse(&text, &source)?;
             let mut exec = open::executor(cli)?;
-            let reply = exec.run(open::request(cli, change, Command::OrderCreate { order: Box::new(order) }))?;
+            let reply = exec.run(open::request(
+                cli,
+                change,
+                Command::OrderCreate {
+                    order: Box::new(order),
+                },
+            ))?;
             reply::finish(cli, reply)
         }
         OrderCommand::Fire {

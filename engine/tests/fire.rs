@@ -264,19 +264,23 @@ fn amounts_must_be_positive_money() {
     let engine = engine();
     let mut agg = order(&engine);
     for bad in ["-1", "0", "abc", "1.234"] {
-        let blockers = refused(engine.fire(
+        let result = engine.fire(
             &mut agg,
             &ord(),
             "capture",
             &staff(),
             &input(&[("amount", bad)]),
-        ));
+        );
         assert!(
-            matches!(&blockers[0], Blocker::Effect { .. }),
-            "{bad}: {blockers:?}"
+            matches!(&result, Err(Error::BadInput { message, .. }) if message.starts_with("capture_payment: ")),
+            "{bad}: {result:?}"
         );
     }
-    refused(engine.fire(&mut agg, &ord(), "capture", &staff(), &Input::new()));
+    let result = engine.fire(&mut agg, &ord(), "capture", &staff(), &Input::new());
+    assert!(
+        matches!(&result, Err(Error::BadInput { message, .. }) if message.contains("--input amount=")),
+        "{result:?}"
+    );
     assert_eq!(agg.order.captured.0, 0);
 }
 

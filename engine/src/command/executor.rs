@@ -97,8 +97,7 @@ impl Executor {
         let reply = match self.apply(&request, &actor, now) {
             Ok(reply) => reply,
             Err(Error::Refused(refusal)) => {
-                let order = self.order_of(&refusal.entity)?;
-                if !order.is_empty() {
+                if let Some(order) = self.order_of(&refusal.entity)? {
                     self.record_refusal(&order, &refusal, &actor, request.key.as_deref(), now);
                 }
                 Reply::refused(op, *refusal)
@@ -255,7 +254,7 @@ impl Executor {
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::OutboxAck { id } => {
-                let entity = EntityRef::Order(String::new());
+                let entity = EntityRef::Outbox(id.to_string());
                 self.engine.authorize("outbox.ack", &entity, actor)?;
                 if self.group.outbox_removed.contains(id)
                     || self.store.get(&keys::outbox(*id))?.is_none()
@@ -408,13 +407,15 @@ impl Executor {
         ));
     }
 
-    /// The order an entity belongs to.
-    fn order_of(&self, entity: &EntityRef) -> Result<String> {
+    /// The order an entity belongs to (none for outbox entries).
+    fn order_of(&self, entity: &EntityRef) -> Result<Option<String>> {
         match entity {
-            EntityRef::Order(id) => Ok(id.clone()),
+            EntityRef::Order(id) => Ok(Some(id.clone())),
             EntityRef::Shipment(id) => self
                 .shipment_order(id)?
+                .map(Some)
                 .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found"))),
+            EntityRef::Outbox(_) => Ok(None),
         }
     }
 
@@ -464,6 +465,24 @@ impl Executor {
 
     /// Every stored order that passes `filter`, by id.
     pub fn orders(&self, filter: &OrderFilter) -> Result<Vec<OrderAggregate>> {
+        if let Some((machine, state)) = &filter.state {
+            let workflow = self.engine.workflow();
+            let m = workflow.machine(machine).ok_or_else(|| {
+                Error::bad_input_with(
+                    format!("unknown machine `{machine}`"),
+                    crate::rules::suggest::help(
+                        machine,
+                        workflow.machines.iter().map(|m| m.name.as_str()),
+                    ),
+                )
+            })?;
+            if !m.states.contains_key(state) {
+                return Err(Error::bad_input_with(
+                    format!("unknown state `{state}` in machine `{machine}`"),
+                    crate::rules::suggest::help(state, m.states.keys().map(String::as_str)),
+                ));
+            }
+        }
         let mut out = Vec::new();
         for (key, bytes) in self.store.scan(keys::ORDERS)? {
             let agg: OrderAggregate = codec::decode(&bytes, &String::from_utf8_lossy(&key))?;

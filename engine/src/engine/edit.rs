@@ -105,7 +105,7 @@ impl Engine {
                     "the shipment has left; its items can't change".into(),
                 ));
             }
-            self.check_items(agg, items, Some(id))?;
+            self.check_items(agg, items, Some(id), ("shipment.edit", &entity))?;
         }
         let mut run = Run::new(self.workflow(), agg.clone());
         let shipment = run.agg.shipment_mut(id).expect("checked above");
@@ -118,10 +118,8 @@ impl Engine {
         if let Some(carrier) = edit.carrier {
             shipment.carrier = Some(carrier);
         }
+        super::check_tracking(&edit.add_tracking)?;
         for t in edit.add_tracking {
-            if t.code.trim().is_empty() {
-                return Err(Error::bad_input("a tracking code is empty"));
-            }
             if !shipment.tracking.iter().any(|have| have.code == t.code) {
                 shipment.tracking.push(t);
             }

@@ -23,6 +23,14 @@ use run::Run;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Checks that no tracking code is blank.
+pub fn check_tracking(tracking: &[Tracking]) -> Result<()> {
+    if tracking.iter().any(|t| t.code.trim().is_empty()) {
+        return Err(Error::bad_input("a tracking code is empty"));
+    }
+    Ok(())
+}
+
 /// The role automatic and cascaded transitions run as.
 pub const SYSTEM_ROLE: &str = "system";
 
@@ -196,7 +204,8 @@ impl Engine {
                 agg.order.spec.kind.as_str()
             )));
         }
-        self.check_items(agg, &new.items, None)?;
+        self.check_items(agg, &new.items, None, ("shipment.create", &order_ref))?;
+        check_tracking(&new.tracking)?;
         let shipment = Shipment {
             id: id.to_string(),
             order_id: agg.order.spec.id.clone(),
@@ -223,14 +232,15 @@ impl Engine {
     }
 
     /// Checks shipment items: at least one, known lines, quantities above zero and within what
-    /// is still unallocated (`replacing` is a shipment whose items are being replaced).
+    /// is still unallocated (`replacing` is a shipment whose items are being replaced). A
+    /// failure refuses the command `command` (its op and entity).
     pub fn check_items(
         &self,
         agg: &OrderAggregate,
         items: &[ShipmentItem],
         replacing: Option<&str>,
+        command: (&str, &EntityRef),
     ) -> Result<()> {
-        let order_ref = EntityRef::Order(agg.order.spec.id.clone());
         let mut problems = Vec::new();
         if items.is_empty() {
             problems.push("a shipment needs at least one item".to_string());
@@ -273,8 +283,8 @@ impl Engine {
             return Ok(());
         }
         Err(Refusal {
-            entity: order_ref,
-            event: "shipment.create".into(),
+            entity: command.1.clone(),
+            event: command.0.into(),
             blockers: problems
                 .into_iter()
                 .map(|message| Blocker::Command { message })
@@ -333,10 +343,7 @@ impl Engine {
         actor: &Actor,
     ) -> Result<Vec<EventCheck>> {
         self.check_actor(actor)?;
-        let scope = match target {
-            EntityRef::Order(_) => Scope::Order,
-            EntityRef::Shipment(_) => Scope::Shipment,
-        };
+        let scope = target.scope();
         let run = Run::new(&self.workflow, agg.clone());
         let input = Input::new();
         let mut checks = Vec::new();

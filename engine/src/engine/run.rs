@@ -101,19 +101,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// The scope of an entity.
-    fn scope_of(entity: &EntityRef) -> Scope {
-        match entity {
-            EntityRef::Order(_) => Scope::Order,
-            EntityRef::Shipment(_) => Scope::Shipment,
-        }
-    }
-
     /// The current state of `entity` in `machine`.
     pub fn state_of(&self, entity: &EntityRef, machine: &Machine) -> Result<String> {
         let states = match entity {
-            EntityRef::Order(_) => &self.agg.order.states,
             EntityRef::Shipment(id) => &self.shipment(id)?.states,
+            EntityRef::Order(_) | EntityRef::Outbox(_) => &self.agg.order.states,
         };
         Ok(states
             .get(&machine.name)
@@ -133,7 +125,7 @@ impl<'a> Run<'a> {
         entity: &EntityRef,
         event: &str,
     ) -> Result<(&'a Machine, &'a Transition)> {
-        let scope = Self::scope_of(entity);
+        let scope = entity.scope();
         let workflow = self.workflow;
         let machine = workflow.machine_for_event(scope, event).ok_or_else(|| {
             let events: Vec<&str> = workflow
@@ -187,7 +179,7 @@ impl<'a> Run<'a> {
             order: self.order_facts(),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
-                EntityRef::Order(_) => None,
+                EntityRef::Order(_) | EntityRef::Outbox(_) => None,
             },
             actor,
             input,
@@ -254,7 +246,7 @@ impl<'a> Run<'a> {
         let from = self.state_of(entity, machine)?;
         let to = transition.to.clone().unwrap_or_else(|| from.clone());
         let states = match entity {
-            EntityRef::Order(_) => &mut self.agg.order.states,
+            EntityRef::Order(_) | EntityRef::Outbox(_) => &mut self.agg.order.states,
             EntityRef::Shipment(id) => {
                 &mut self
                     .agg
@@ -304,6 +296,9 @@ impl<'a> Run<'a> {
                     blockers: vec![blocker],
                 }
                 .into(),
+                EffectFailure::Invalid(message) => {
+                    Error::bad_input(format!("{}: {message}", effect.name()))
+                }
                 EffectFailure::Error(e) => e,
             })?;
         }
@@ -358,7 +353,7 @@ impl<'a> Run<'a> {
             }),
             EffectDef::Set(values) => {
                 let attrs = match entity {
-                    EntityRef::Order(_) => &mut self.agg.order.attrs,
+                    EntityRef::Order(_) | EntityRef::Outbox(_) => &mut self.agg.order.attrs,
                     EntityRef::Shipment(id) => match self.agg.shipment_mut(id) {
                         Some(s) => &mut s.attrs,
                         None => return Ok(()),
@@ -385,7 +380,7 @@ impl<'a> Run<'a> {
                     (Scope::Shipment, EntityRef::Shipment(id)) => {
                         vec![EntityRef::Shipment(id.clone())]
                     }
-                    (Scope::Shipment, EntityRef::Order(_)) => {
+                    (Scope::Shipment, EntityRef::Order(_) | EntityRef::Outbox(_)) => {
                         let target = self.workflow.machine(&cascade.machine).expect("validated");
                         let t = target.transition(&cascade.event).expect("validated");
                         self.agg
@@ -434,7 +429,7 @@ impl<'a> Run<'a> {
                 .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
                 .filter(|q| *q > 0)
                 .ok_or_else(|| {
-                    EffectFailure::Blocked(format!(
+                    EffectFailure::Invalid(format!(
                         "the quantity for line `{}` must be a whole number above 0, not {value}",
                         line.id
                     ))
@@ -458,7 +453,7 @@ impl<'a> Run<'a> {
             any = true;
         }
         if !any {
-            return Err(EffectFailure::Blocked(
+            return Err(EffectFailure::Invalid(
                 "name the returned quantities as input LINE=QTY (e.g. --input l1=2)".into(),
             ));
         }
@@ -507,7 +502,7 @@ impl<'a> Run<'a> {
             );
             let mut fired = None;
             'search: for entity in &entities {
-                for machine in self.workflow.machines_of(Self::scope_of(entity)) {
+                for machine in self.workflow.machines_of(entity.scope()) {
                     let state = self.state_of(entity, machine)?;
                     for t in machine
                         .transitions
@@ -562,17 +557,19 @@ enum EffectFailure {
     Blocked(String),
     /// A cascaded transition was refused.
     Cascade(Blocker),
+    /// The input is malformed (not a refusal: nothing is recorded).
+    Invalid(String),
     /// Something broke.
     Error(Error),
 }
 
 fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
     let value = input.get("amount").ok_or_else(|| {
-        EffectFailure::Blocked("give the amount as input, e.g. --input amount=12.50".into())
+        EffectFailure::Invalid("give the amount as input, e.g. --input amount=12.50".into())
     })?;
-    let amount = Money::from_json(value).map_err(EffectFailure::Blocked)?;
+    let amount = Money::from_json(value).map_err(EffectFailure::Invalid)?;
     if amount <= Money::ZERO {
-        return Err(EffectFailure::Blocked(format!(
+        return Err(EffectFailure::Invalid(format!(
             "the amount must be above 0, not {amount}"
         )));
     }
