@@ -2,6 +2,9 @@
 //! out_for_delivery -> delivered (two guarded steps), then one refused cancel, through the
 //! engine's public API. This is the workload to compare against XState and Python transitions.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::time::Instant;
 use waybill_benches::{default_engine, lifecycle, orders, EVENTS_PER_SHIPMENT};

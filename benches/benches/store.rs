@@ -7,6 +7,9 @@
 //!
 //! The binary parts need `cargo build --release -p waybill` first.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::process::Command;
 use std::time::{Duration, Instant};

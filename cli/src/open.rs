@@ -11,13 +11,19 @@ use waybill_engine::{Error, Input, Result};
 /// How long to wait for another waybill process to release the store.
 const WAIT_FOR_STORE: Duration = Duration::from_secs(10);
 
-/// The executor over `--data` with `--rules`.
+/// The executor over `--data` with `--rules`. The store opens on a second thread while the
+/// rules compile, since both take a few milliseconds of a one-shot command's time.
 pub fn executor(cli: &Cli) -> Result<Executor> {
-    let engine = load::engine(cli)?;
+    let data = cli.data.clone();
+    let opening = std::thread::spawn(move || SledStore::open(&data, WAIT_FOR_STORE));
+    let engine = load::engine(cli);
+    let store = opening
+        .join()
+        .map_err(|_| Error::Storage("opening the store panicked".into()))??;
+    let engine = engine?;
     if let Some(role) = &cli.role {
         engine.check_actor(&waybill_engine::Actor::role(role))?;
     }
-    let store = SledStore::open(&cli.data, WAIT_FOR_STORE)?;
     Executor::new(engine, Box::new(store))
 }
 

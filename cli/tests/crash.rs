@@ -81,11 +81,14 @@ fn snapshot(data: &Path) -> Snapshot {
         if let Some(id) = key.strip_prefix("o/") {
             snap.orders.insert(id.to_string(), value);
         } else if let Some(rest) = key.strip_prefix("h/") {
+            // One key per command: the records of that command, in order.
             let order = rest.split('/').next().unwrap().to_string();
-            if let Some(k) = value["key"].as_str() {
-                *snap.per_key.entry(k.to_string()).or_default() += 1;
+            for record in value.as_array().expect("a command's history records").iter().cloned() {
+                if let Some(k) = record["key"].as_str() {
+                    *snap.per_key.entry(k.to_string()).or_default() += 1;
+                }
+                snap.history.entry(order.clone()).or_default().push(record);
             }
-            snap.history.entry(order).or_default().push(value);
         } else if let Some(k) = key.strip_prefix("k/") {
             snap.replies.insert(k.to_string(), value);
         }

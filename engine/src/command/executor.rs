@@ -21,6 +21,9 @@ pub struct OrderFilter {
 #[derive(Default)]
 struct Group {
     writes: Vec<Write>,
+    /// History records of the command being run, written under one key when it ends.
+    history: Vec<HistoryRecord>,
+    history_order: String,
     orders: HashMap<String, OrderAggregate>,
     shipments: HashMap<String, Option<String>>,
     replies: HashMap<String, Reply>,
@@ -35,12 +38,17 @@ struct Counters {
     shipment: u64,
 }
 
-/// Runs commands for one owner of a store.
+/// How many committed aggregates the executor keeps decoded in memory.
+const CACHE_LIMIT: usize = 20_000;
+
+/// Runs commands for one owner of a store. Being the store's only writer, it keeps the
+/// aggregates it has committed in memory, so a command on a recently used order reads nothing.
 pub struct Executor {
     engine: Engine,
     store: Box<dyn Store>,
     counters: Counters,
     group: Group,
+    cache: HashMap<String, OrderAggregate>,
 }
 
 fn counter(store: &dyn Store, name: &str) -> Result<u64> {
@@ -62,6 +70,7 @@ impl Executor {
             store,
             counters,
             group: Group::default(),
+            cache: HashMap::new(),
         })
     }
 
@@ -80,6 +89,7 @@ impl Executor {
 
     /// Runs one command into the current group; it is durable after [`Executor::commit`].
     pub fn execute(&mut self, request: Request) -> Result<Reply> {
+        self.group.history.clear();
         if let Some(key) = &request.key {
             if let Some(mut reply) = self.stored_reply(key)? {
                 reply.replayed = true;
@@ -102,8 +112,12 @@ impl Executor {
                 }
                 Reply::refused(op, *refusal)
             }
-            Err(other) => return Err(other),
+            Err(other) => {
+                self.group.history.clear();
+                return Err(other);
+            }
         };
+        self.write_history();
         if let Some(key) = &request.key {
             self.group
                 .writes
@@ -113,12 +127,36 @@ impl Executor {
         Ok(reply)
     }
 
+    /// Queues a history record of the running command (all of them belong to `order`).
+    fn note_history(&mut self, order: &str, record: HistoryRecord) {
+        if self.group.history.is_empty() {
+            self.group.history_order = order.to_string();
+        }
+        self.group.history.push(record);
+    }
+
+    /// Writes the running command's history records under one key, `h/ORDER/FIRST-SEQ`.
+    fn write_history(&mut self) {
+        if let Some(first) = self.group.history.first() {
+            let key = keys::history(&self.group.history_order, first.seq);
+            let records = std::mem::take(&mut self.group.history);
+            self.group
+                .writes
+                .push(Write::Put(key, codec::encode(&records)));
+        }
+    }
+
     /// Writes the group atomically and flushes it to disk.
     pub fn commit(&mut self) -> Result<()> {
-        if self.group.writes.is_empty() {
+        if self.group.writes.is_empty() && self.group.orders.is_empty() {
             return Ok(());
         }
         let mut group = std::mem::take(&mut self.group);
+        for (id, agg) in &group.orders {
+            group
+                .writes
+                .push(Write::Put(keys::order(id), codec::encode(agg)));
+        }
         if group.dirty_counters {
             group.writes.push(Write::Put(
                 keys::counter("seq"),
@@ -130,7 +168,12 @@ impl Executor {
             ));
         }
         self.store.write(group.writes)?;
-        self.store.flush()
+        self.store.flush()?;
+        if self.cache.len() + group.orders.len() > CACHE_LIMIT {
+            self.cache.clear();
+        }
+        self.cache.extend(group.orders);
+        Ok(())
     }
 
     /// Drops the uncommitted group (used when a group fails as a whole).
@@ -308,10 +351,7 @@ impl Executor {
                 blockers: Vec::new(),
                 key: key.map(String::from),
             };
-            self.group.writes.push(Write::Put(
-                keys::history(&order, seq),
-                codec::encode(&record),
-            ));
+            self.note_history(&order, record);
         }
         for n in &applied.notifications {
             let id = self.next_seq();
@@ -364,10 +404,7 @@ impl Executor {
             key: key.map(String::from),
         };
         let order = agg.order.spec.id.clone();
-        self.group.writes.push(Write::Put(
-            keys::history(&order, seq),
-            codec::encode(&record),
-        ));
+        self.note_history(&order, record);
     }
 
     fn record_refusal(
@@ -401,10 +438,7 @@ impl Executor {
             blockers: refusal.blockers.clone(),
             key: key.map(String::from),
         };
-        self.group.writes.push(Write::Put(
-            keys::history(order, seq),
-            codec::encode(&record),
-        ));
+        self.note_history(order, record);
     }
 
     /// The order an entity belongs to (none for outbox entries).
@@ -420,7 +454,7 @@ impl Executor {
     }
 
     fn find_order(&self, id: &str) -> Result<Option<OrderAggregate>> {
-        if let Some(agg) = self.group.orders.get(id) {
+        if let Some(agg) = self.group.orders.get(id).or_else(|| self.cache.get(id)) {
             return Ok(Some(agg.clone()));
         }
         self.store
@@ -500,11 +534,14 @@ impl Executor {
     /// An order's history, oldest first: accepted transitions, commands and refused attempts.
     pub fn history(&self, order: &str) -> Result<Vec<HistoryRecord>> {
         self.order(order)?;
-        self.store
-            .scan(&keys::history_of(order))?
-            .iter()
-            .map(|(_, bytes)| codec::decode(bytes, "a history record"))
-            .collect()
+        let mut records = Vec::new();
+        for (_, bytes) in self.store.scan(&keys::history_of(order))? {
+            records.extend(codec::decode::<Vec<HistoryRecord>>(
+                &bytes,
+                "a history entry",
+            )?);
+        }
+        Ok(records)
     }
 
     /// The notifications waiting in the outbox, oldest first.

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `o/ORDER` | the order with its shipments ([`crate::model::OrderAggregate`]) |
 //! | `s/SHIPMENT` | the id of the order the shipment belongs to |
-//! | `h/ORDER/SEQ` | a history record of that order or its shipments |
+//! | `h/ORDER/SEQ` | the history records of one command on that order or its shipments (SEQ is the first record's) |
 //! | `x/SEQ` | an outbox entry |
 //! | `k/KEY` | the stored result of a command with idempotency key KEY |
 //! | `m/NAME` | a counter (`seq`, `shipment`) |
