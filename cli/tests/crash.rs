@@ -83,7 +83,12 @@ fn snapshot(data: &Path) -> Snapshot {
         } else if let Some(rest) = key.strip_prefix("h/") {
             // One key per command: the records of that command, in order.
             let order = rest.split('/').next().unwrap().to_string();
-            for record in value.as_array().expect("a command's history records").iter().cloned() {
+            for record in value
+                .as_array()
+                .expect("a command's history records")
+                .iter()
+                .cloned()
+            {
                 if let Some(k) = record["key"].as_str() {
                     *snap.per_key.entry(k.to_string()).or_default() += 1;
                 }

@@ -183,7 +183,10 @@ fn assert_only_refusal_recorded(
     );
     let line: Value = serde_json::from_str(&after[added[0]]).unwrap();
     // One history key per command, holding that command's records: a refusal has one.
-    let records = line["value"]["value"].as_array().expect("a command's history records").clone();
+    let records = line["value"]["value"]
+        .as_array()
+        .expect("a command's history records")
+        .clone();
     assert_eq!(records.len(), 1, "{what}: {records:?}");
     let record = records[0].clone();
     assert_eq!(record["accepted"], false, "{what}: {record}");

@@ -10,6 +10,7 @@ pub mod error;
 pub mod model;
 pub mod rules;
 pub mod script;
+pub mod split;
 pub mod store;
 pub mod workflow;
 

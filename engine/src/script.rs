@@ -85,6 +85,7 @@ impl ScriptHost {
             .set_strict_variables(true)
             .set_fail_on_invalid_map_property(true);
         crate::engine::views::register(&mut engine);
+        crate::split::register(&mut engine);
         engine.disable_symbol("eval");
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});

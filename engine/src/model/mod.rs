@@ -4,8 +4,10 @@ pub mod aggregate;
 pub mod money;
 pub mod order;
 pub mod shipment;
+pub mod stock;
 
 pub use aggregate::{EntityRef, OrderAggregate};
 pub use money::Money;
 pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Shipping};
 pub use shipment::{Shipment, ShipmentItem, Tracking};
+pub use stock::{Location, Reservation, ReservationStatus, StockLevel};

@@ -1,0 +1,273 @@
+//! Loading strategy scripts and calling them in the sandboxed host, with the host functions
+//! every strategy needs: `stock.available(location, sku)` and `distance(lat1, lng1, lat2, lng2)`.
+
+use super::{Proposal, SplitInput};
+use crate::error::{Error, Result};
+use crate::script::ScriptHost;
+use rhai::{Array, Dynamic, ImmutableString, Map, AST, INT};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Units available per (location, SKU), shared cheaply with scripts as `stock`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StockView(Arc<HashMap<(String, String), i64>>);
+
+impl StockView {
+    /// A view of these levels.
+    pub fn new(levels: HashMap<(String, String), i64>) -> StockView {
+        StockView(Arc::new(levels))
+    }
+
+    /// Units of `sku` available at `location` (0 when unknown).
+    pub fn available(&self, location: &str, sku: &str) -> i64 {
+        self.0
+            .get(&(location.to_string(), sku.to_string()))
+            .copied()
+            .unwrap_or(0)
+            .max(0)
+    }
+}
+
+/// Great-circle distance in kilometres (haversine).
+pub fn distance_km(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lng2 - lng1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0 * 2.0 * a.sqrt().asin()
+}
+
+/// Registers `stock.available(location, sku)` and `distance(lat1, lng1, lat2, lng2)`.
+pub fn register(engine: &mut rhai::Engine) {
+    engine
+        .register_type_with_name::<StockView>("Stock")
+        .register_fn(
+            "available",
+            |s: &mut StockView, location: ImmutableString, sku: ImmutableString| -> INT {
+                s.available(&location, &sku)
+            },
+        );
+    engine.register_fn("distance", |a: f64, b: f64, c: f64, d: f64| -> f64 {
+        distance_km(a, b, c, d)
+    });
+}
+
+/// A loaded strategy script.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// Its name (file stem), used in every message about it.
+    pub name: String,
+    /// Where it was loaded from.
+    pub path: PathBuf,
+    ast: AST,
+}
+
+fn opt_float(v: Option<f64>) -> Dynamic {
+    v.map(Dynamic::from_float).unwrap_or(Dynamic::UNIT)
+}
+
+impl Strategy {
+    /// Finds `spec` (a name in `dirs`, or a path ending in `.rhai`) and compiles it.
+    pub fn load(spec: &str, dirs: &[PathBuf], host: &ScriptHost) -> Result<Strategy> {
+        let path = if spec.ends_with(".rhai") {
+            PathBuf::from(spec)
+        } else {
+            let found = dirs
+                .iter()
+                .map(|d| d.join(format!("{spec}.rhai")))
+                .find(|p| p.exists());
+            match found {
+                Some(p) => p,
+                None => {
+                    let names = Self::names(dirs);
+                    return Err(Error::bad_input_with(
+                        format!("no strategy `{spec}`"),
+                        crate::rules::suggest::help(spec, names.iter().map(String::as_str)),
+                    ));
+                }
+            }
+        };
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            Error::bad_input(format!("cannot read strategy {}: {e}", path.display()))
+        })?;
+        Self::compile(&source, &path, host)
+    }
+
+    /// Compiles a strategy from its source.
+    pub fn compile(source: &str, path: &Path, host: &ScriptHost) -> Result<Strategy> {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ast = host.compile(source, &[]).map_err(|e| {
+            Error::bad_input(format!(
+                "strategy `{name}` ({}) does not compile: {e}",
+                path.display()
+            ))
+        })?;
+        if !ScriptHost::has_fn(&ast, "split", 3) && !ScriptHost::has_fn(&ast, "post_split", 3) {
+            return Err(Error::bad_input(format!(
+                "strategy `{name}` defines neither `fn split(order, locations, stock)` nor `fn post_split(order, proposal, config)`"
+            )));
+        }
+        Ok(Strategy {
+            name,
+            path: path.to_path_buf(),
+            ast,
+        })
+    }
+
+    /// The strategy names in `dirs`, sorted.
+    pub fn names(dirs: &[PathBuf]) -> Vec<String> {
+        let mut names: Vec<String> = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.path()
+                    .file_name()?
+                    .to_str()?
+                    .strip_suffix(".rhai")
+                    .map(String::from)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Whether it is a post-splitter.
+    pub fn is_post_splitter(&self) -> bool {
+        ScriptHost::has_fn(&self.ast, "post_split", 3)
+    }
+
+    /// The first comment lines of its file: what it does and when to use it.
+    pub fn description(&self) -> String {
+        std::fs::read_to_string(&self.path)
+            .unwrap_or_default()
+            .lines()
+            .take_while(|l| l.trim_start().starts_with("//"))
+            .map(|l| l.trim_start().trim_start_matches('/').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Runs `split(order, locations, stock)`.
+    pub fn split(&self, input: &SplitInput, host: &ScriptHost) -> Result<Proposal> {
+        if !ScriptHost::has_fn(&self.ast, "split", 3) {
+            return Err(Error::bad_input(format!(
+                "`{}` is a post-splitter; put a splitter before it",
+                self.name
+            )));
+        }
+        let args = (
+            order_value(input),
+            locations_value(input),
+            input.stock.clone(),
+        );
+        let value = host
+            .call(&self.ast, "split", args)
+            .map_err(|e| self.failed(e.0))?;
+        Proposal::from_dynamic(value).map_err(|e| self.failed(e))
+    }
+
+    /// Runs `post_split(order, proposal, config)`.
+    pub fn post_split(
+        &self,
+        input: &SplitInput,
+        proposal: &Proposal,
+        host: &ScriptHost,
+    ) -> Result<Proposal> {
+        if !self.is_post_splitter() {
+            return Err(Error::bad_input(format!(
+                "`{}` is a splitter; only post-splitters may follow the first strategy",
+                self.name
+            )));
+        }
+        let config: Map = input
+            .config
+            .iter()
+            .map(|(k, v)| (k.as_str().into(), crate::engine::views::json_to_dynamic(v)))
+            .collect();
+        let args = (order_value(input), proposal.to_dynamic(), config);
+        let value = host
+            .call(&self.ast, "post_split", args)
+            .map_err(|e| self.failed(e.0))?;
+        Proposal::from_dynamic(value).map_err(|e| self.failed(e))
+    }
+
+    fn failed(&self, why: String) -> Error {
+        Error::bad_input(format!("strategy `{}` failed: {why}", self.name))
+    }
+}
+
+fn order_value(input: &SplitInput) -> Dynamic {
+    let lines: Array = input
+        .lines
+        .iter()
+        .map(|l| {
+            let mut m = Map::new();
+            m.insert("id".into(), l.id.clone().into());
+            m.insert("sku".into(), l.sku.clone().into());
+            m.insert("qty".into(), Dynamic::from_int(l.qty));
+            m.insert("weight_g".into(), Dynamic::from_int(l.weight_g));
+            m.insert(
+                "category".into(),
+                l.category
+                    .clone()
+                    .map(Dynamic::from)
+                    .unwrap_or(Dynamic::UNIT),
+            );
+            m.insert("price".into(), Dynamic::from_int(l.price));
+            Dynamic::from_map(m)
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("id".into(), input.order.clone().into());
+    m.insert(
+        "market".into(),
+        input
+            .market
+            .clone()
+            .map(Dynamic::from)
+            .unwrap_or(Dynamic::UNIT),
+    );
+    m.insert("partial_delivery".into(), input.partial_delivery.into());
+    m.insert("lat".into(), opt_float(input.lat));
+    m.insert("lng".into(), opt_float(input.lng));
+    m.insert("country".into(), input.country.clone().into());
+    m.insert(
+        "cutoff".into(),
+        input
+            .cutoff
+            .map(|c| Dynamic::from_int(c as INT))
+            .unwrap_or(Dynamic::UNIT),
+    );
+    m.insert("lines".into(), lines.into());
+    Dynamic::from_map(m)
+}
+
+fn locations_value(input: &SplitInput) -> Array {
+    input
+        .locations
+        .iter()
+        .map(|l| {
+            let mut m = Map::new();
+            m.insert("id".into(), l.id.clone().into());
+            m.insert("name".into(), l.name.clone().into());
+            m.insert("priority".into(), Dynamic::from_int(l.priority));
+            m.insert(
+                "country".into(),
+                l.country
+                    .clone()
+                    .map(Dynamic::from)
+                    .unwrap_or(Dynamic::UNIT),
+            );
+            m.insert("lat".into(), opt_float(l.lat));
+            m.insert("lng".into(), opt_float(l.lng));
+            Dynamic::from_map(m)
+        })
+        .collect()
+}

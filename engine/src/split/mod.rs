@@ -1,0 +1,99 @@
+//! Split strategies: Rhai scripts that propose how an order's unshipped units are divided into
+//! packages (one per shipment) and a backorder, and the checks every proposal must pass before
+//! anything is reserved. Solidus' stock coordinator, one step per piece: candidate locations
+//! ([`candidates`]), a splitter script, optional post-splitter scripts, then [`check`].
+//!
+//! A splitter defines `fn split(order, locations, stock)`; a post-splitter defines
+//! `fn post_split(order, proposal, config)`. Both return
+//! `#{ packages: [#{ location, items: [#{ line, qty }] }], backorder: [#{ line, qty }] }`.
+
+mod check;
+mod host;
+mod proposal;
+
+pub use check::check;
+pub use host::{distance_km, register, StockView, Strategy};
+pub use proposal::{Package, Proposal};
+
+use crate::model::{Location, ShipmentItem};
+use serde::Serialize;
+
+/// One order line as a strategy sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SplitLine {
+    /// Line id.
+    pub id: String,
+    /// SKU.
+    pub sku: String,
+    /// Units still to ship (ordered minus those already in live shipments).
+    pub qty: i64,
+    /// Unit weight in grams (0 if unknown).
+    pub weight_g: i64,
+    /// Shipping category.
+    pub category: Option<String>,
+    /// Unit price in cents.
+    pub price: i64,
+}
+
+/// Everything a strategy is given, and what its proposal is checked against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitInput {
+    /// The order id.
+    pub order: String,
+    /// The order's market.
+    pub market: Option<String>,
+    /// Whether the order may arrive in several shipments.
+    pub partial_delivery: bool,
+    /// Where the customer is, if known.
+    pub lat: Option<f64>,
+    /// Where the customer is, if known.
+    pub lng: Option<f64>,
+    /// The customer's country.
+    pub country: String,
+    /// Lines with units still to ship.
+    pub lines: Vec<SplitLine>,
+    /// Candidate locations, in priority order (not on hold, in the inventory model).
+    pub locations: Vec<Location>,
+    /// Units available per (location, SKU).
+    pub stock: StockView,
+    /// Most locations one order may ship from.
+    pub cutoff: Option<usize>,
+    /// Options for post-splitters (`--set key=value`), e.g. `max_weight_g`.
+    pub config: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Runs a splitter and its post-splitters, then checks the result. Nothing is reserved here.
+pub fn propose(
+    chain: &[Strategy],
+    input: &SplitInput,
+    host: &crate::script::ScriptHost,
+) -> crate::Result<Proposal> {
+    let (first, rest) = chain
+        .split_first()
+        .ok_or_else(|| crate::Error::bad_input("no strategy given"))?;
+    let mut proposal = first.split(input, host)?;
+    check(&first.name, input, &proposal)?;
+    for post in rest {
+        proposal = post.post_split(input, &proposal, host)?;
+        check(&post.name, input, &proposal)?;
+    }
+    Ok(proposal)
+}
+
+/// The candidate locations for an order: those allowed (all when `allowed` is `None`), not on
+/// hold, sorted by priority then id.
+pub fn candidates(all: &[Location], allowed: Option<&[String]>) -> Vec<Location> {
+    let mut out: Vec<Location> = all
+        .iter()
+        .filter(|l| !l.on_hold)
+        .filter(|l| allowed.is_none_or(|ids| ids.contains(&l.id)))
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| a.priority.cmp(&b.priority).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// The items of a package as shipment items.
+pub fn items_of(package: &Package) -> Vec<ShipmentItem> {
+    package.items.clone()
+}
