@@ -28,6 +28,9 @@ pub struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A folder of your own split strategies (*.rhai), searched before the built-in ones.
+    #[arg(long, global = true, env = "WAYBILL_STRATEGIES")]
+    pub strategies: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +50,15 @@ pub enum Command {
     /// Create, inspect, drive, edit and delete shipments.
     #[command(subcommand)]
     Shipment(ShipmentCommand),
+    /// Stock locations (warehouses, stores, pickup points).
+    #[command(subcommand)]
+    Location(LocationCommand),
+    /// Stock levels per location and SKU.
+    #[command(subcommand)]
+    Stock(StockCommand),
+    /// Split strategies: list them, or check one.
+    #[command(subcommand)]
+    Strategy(StrategyCommand),
     /// Notifications queued by `notify` effects, waiting for an integration.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -174,6 +186,26 @@ pub enum ShipmentCommand {
         #[arg(long)]
         order: String,
     },
+    /// Split an order's unshipped units into shipments with a strategy, reserving their stock.
+    ///
+    /// The strategy proposes packages (one shipment each) and a backorder; the proposal is
+    /// checked (quantities add up, no location gives more than it has, locations belong to the
+    /// order's inventory model, the cutoff and partial delivery hold) before anything is reserved.
+    Split {
+        /// The order id.
+        order: String,
+        /// A strategy name or FILE.rhai, then post-splitters: `split_shipments,by_weight`.
+        #[arg(long, value_delimiter = ',')]
+        strategy: Vec<String>,
+        /// An option for post-splitters, KEY=VALUE (e.g. max_weight_g=5000).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print the proposal and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        change: Change,
+    },
     /// Which events can fire now on the shipment, and why the others can't.
     Can {
         /// The shipment id.
@@ -219,6 +251,75 @@ pub enum ShipmentCommand {
         yes: bool,
         #[command(flatten)]
         change: Change,
+    },
+}
+
+/// `waybill location ...`
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// Add a location, or update it.
+    Add {
+        /// The location id.
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Lower ships first.
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        priority: i64,
+        /// ISO country code.
+        #[arg(long)]
+        country: Option<String>,
+        /// Latitude.
+        #[arg(long, allow_negative_numbers = true)]
+        lat: Option<f64>,
+        /// Longitude.
+        #[arg(long, allow_negative_numbers = true)]
+        lng: Option<f64>,
+        /// Take no new shipments from it.
+        #[arg(long)]
+        on_hold: bool,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// List locations.
+    List,
+}
+
+/// `waybill stock ...`
+#[derive(Debug, Subcommand)]
+pub enum StockCommand {
+    /// Set the units on hand of a SKU at a location.
+    Set {
+        /// The location id.
+        location: String,
+        /// The SKU.
+        sku: String,
+        /// Units on hand.
+        qty: u32,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Show on hand, reserved and available units.
+    Show {
+        /// Only this location.
+        #[arg(long)]
+        location: Option<String>,
+        /// Only this SKU.
+        #[arg(long)]
+        sku: Option<String>,
+    },
+}
+
+/// `waybill strategy ...`
+#[derive(Debug, Subcommand)]
+pub enum StrategyCommand {
+    /// List the strategies (built-in and in --strategies folders) and what each is for.
+    List,
+    /// Load a strategy, run it on sample orders, and report every problem.
+    Check {
+        /// The strategy file.
+        file: PathBuf,
     },
 }
 

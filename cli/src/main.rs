@@ -14,7 +14,9 @@ mod print;
 mod reply;
 mod rules_cmd;
 mod shipment_cmd;
+mod stock_cmd;
 mod store_cmd;
+mod strategy_cmd;
 
 use args::{Cli, Command};
 
@@ -32,6 +34,9 @@ fn main() {
         Command::Order(cmd) => order_cmd::run(&cli, cmd),
         Command::Shipment(cmd) => shipment_cmd::run(&cli, cmd),
         Command::Outbox(cmd) => outbox_cmd::run(&cli, cmd),
+        Command::Location(cmd) => stock_cmd::location(&cli, cmd),
+        Command::Stock(cmd) => stock_cmd::stock(&cli, cmd),
+        Command::Strategy(cmd) => strategy_cmd::run(&cli, cmd),
         Command::Apply(args) => apply_cmd::run(&cli, args),
         Command::Store(cmd) => store_cmd::run(&cli, cmd),
     };

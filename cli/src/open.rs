@@ -24,7 +24,16 @@ pub fn executor(cli: &Cli) -> Result<Executor> {
     if let Some(role) = &cli.role {
         engine.check_actor(&waybill_engine::Actor::role(role))?;
     }
-    Executor::new(engine, Box::new(store))
+    Ok(Executor::new(engine, Box::new(store))?.with_strategy_dirs(strategy_dirs(cli)))
+}
+
+/// Where strategies are looked up: `--strategies`, then `rules/strategies` of the working folder.
+pub fn strategy_dirs(cli: &Cli) -> Vec<std::path::PathBuf> {
+    cli.strategies
+        .iter()
+        .cloned()
+        .chain([std::path::PathBuf::from("rules/strategies")])
+        .collect()
 }
 
 /// A request for `command` from the command line's role and key.

@@ -88,6 +88,42 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
             reply::finish(cli, reply)
         }
+        ShipmentCommand::Split {
+            order,
+            strategy,
+            set,
+            dry_run,
+            change,
+        } => {
+            let config = open::input(set)?;
+            let command = Command::ShipmentSplit {
+                order: order.clone(),
+                strategy: strategy.clone(),
+                config: config.into_iter().collect(),
+                dry_run: *dry_run,
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            if !cli.json {
+                if let Some(p) = &reply.proposal {
+                    for pkg in &p.packages {
+                        let items: Vec<String> = pkg
+                            .items
+                            .iter()
+                            .map(|i| format!("{}:{}", i.line, i.qty))
+                            .collect();
+                        println!("package from {}: {}", pkg.location, items.join(", "));
+                    }
+                    for b in &p.backorder {
+                        println!("backorder: {}:{}", b.line, b.qty);
+                    }
+                    if *dry_run {
+                        println!("(dry run: nothing was reserved or created)");
+                        return Ok(());
+                    }
+                }
+            }
+            reply::finish(cli, reply)
+        }
         ShipmentCommand::Show { id } => {
             let (_, shipment) = open::executor(cli)?.shipment(id)?;
             if cli.json {

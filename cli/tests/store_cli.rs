@@ -144,6 +144,16 @@ fn order_json(id: &str, kind: &str) -> String {
 }
 
 /// A store with order `id` created and placed.
+/// Locations `ams` and `rtm` with plenty of the test SKUs, so shipments can reserve stock.
+fn stock_up(store: &Store) {
+    for location in ["ams", "rtm"] {
+        store.ok(&["location", "add", location]);
+        for sku in ["MUG-RED", "TEE-M", "MUG"] {
+            store.ok(&["stock", "set", location, sku, "100"]);
+        }
+    }
+}
+
 fn placed(store: &Store, id: &str) {
     store.create(&format!("{id}.json"), &order_json(id, "order"));
     store.ok(&["order", "fire", id, "place"]);
@@ -442,6 +452,7 @@ fn order_fire_place_approve_capture_refund() {
 #[test]
 fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
     let s = Store::new();
+    stock_up(&s);
     placed(&s, "ORD-1");
     s.ok(&["order", "fire", "ORD-1", "approve"]);
 
@@ -1418,6 +1429,7 @@ fn results(out: &Output) -> Vec<Value> {
 #[test]
 fn apply_runs_a_mixed_file_and_replays_keyed_lines() {
     let s = Store::new();
+    stock_up(&s);
     let file = s.file("batch.jsonl", APPLY);
     let out = s.run(&["apply", &file]);
     assert_eq!(

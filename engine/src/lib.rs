@@ -7,6 +7,7 @@
 pub mod command;
 pub mod engine;
 pub mod error;
+pub mod inventory;
 pub mod model;
 pub mod rules;
 pub mod script;

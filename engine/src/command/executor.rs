@@ -4,7 +4,7 @@
 use super::request::{Command, Reply, Request};
 use crate::engine::{Actor, Applied, Engine, Refusal};
 use crate::error::{Error, Result};
-use crate::model::{EntityRef, OrderAggregate, Shipment};
+use crate::model::{EntityRef, Location, OrderAggregate, Reservation, Shipment, StockLevel};
 use crate::store::records::{HistoryRecord, OutboxEntry};
 use crate::store::{codec, keys, Store, Write};
 use chrono::{DateTime, Utc};
@@ -27,6 +27,9 @@ struct Group {
     orders: HashMap<String, OrderAggregate>,
     shipments: HashMap<String, Option<String>>,
     replies: HashMap<String, Reply>,
+    locations: HashMap<String, Location>,
+    levels: HashMap<(String, String), StockLevel>,
+    reservations: HashMap<(String, String), Reservation>,
     outbox_removed: Vec<u64>,
     dirty_counters: bool,
 }
@@ -49,6 +52,7 @@ pub struct Executor {
     counters: Counters,
     group: Group,
     cache: HashMap<String, OrderAggregate>,
+    strategy_dirs: Vec<std::path::PathBuf>,
 }
 
 fn counter(store: &dyn Store, name: &str) -> Result<u64> {
@@ -71,7 +75,19 @@ impl Executor {
             counters,
             group: Group::default(),
             cache: HashMap::new(),
+            strategy_dirs: Vec::new(),
         })
+    }
+
+    /// Folders to look for split strategies in, before the built-in ones.
+    pub fn with_strategy_dirs(mut self, dirs: Vec<std::path::PathBuf>) -> Executor {
+        self.strategy_dirs = dirs;
+        self
+    }
+
+    /// The folders strategies are looked up in.
+    pub fn strategy_dirs(&self) -> &[std::path::PathBuf] {
+        &self.strategy_dirs
     }
 
     /// The engine.
@@ -107,6 +123,7 @@ impl Executor {
         let reply = match self.apply(&request, &actor, now) {
             Ok(reply) => reply,
             Err(Error::Refused(refusal)) => {
+                self.group.history.clear();
                 if let Some(order) = self.order_of(&refusal.entity)? {
                     self.record_refusal(&order, &refusal, &actor, request.key.as_deref(), now);
                 }
@@ -118,7 +135,11 @@ impl Executor {
             }
         };
         self.write_history();
-        if let Some(key) = &request.key {
+        let dry_run = matches!(
+            request.command,
+            Command::ShipmentSplit { dry_run: true, .. }
+        );
+        if let (Some(key), false) = (&request.key, dry_run) {
             self.group
                 .writes
                 .push(Write::Put(keys::idempotency(key), codec::encode(&reply)));
@@ -210,14 +231,14 @@ impl Executor {
                 let (agg, applied) = self.engine.create_order((**order).clone(), actor, now)?;
                 let entity = EntityRef::Order(order.id.clone());
                 self.record_command(&agg, &entity, op, None, actor, key, now);
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::OrderFire { id, event, input } => {
                 let mut agg = self.order(id)?;
                 let entity = EntityRef::Order(id.clone());
                 let applied = self.engine.fire(&mut agg, &entity, event, actor, input)?;
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::OrderNote { id, text } => {
@@ -225,7 +246,7 @@ impl Executor {
                 self.engine.add_note(&mut agg, text, actor, now)?;
                 let entity = EntityRef::Order(id.clone());
                 self.record_command(&agg, &entity, op, Some(text.clone()), actor, key, now);
-                self.save(agg, &Applied::default(), actor, key, now);
+                self.save(agg, &Applied::default(), &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &Applied::default()))
             }
             Command::OrderEdit { id, customer } => {
@@ -248,31 +269,29 @@ impl Executor {
                     key,
                     now,
                 );
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentCreate { order, shipment } => {
                 let mut agg = self.order(order)?;
+                if let Some(location) = &shipment.location {
+                    self.check_location(&agg, location, op)?;
+                }
                 let id = format!("SHP-{}", self.counters.shipment + 1);
                 let applied =
                     self.engine
                         .add_shipment(&mut agg, &id, shipment.clone(), actor, now)?;
-                self.counters.shipment += 1;
-                self.group.dirty_counters = true;
-                self.group.shipments.insert(id.clone(), Some(order.clone()));
-                self.group
-                    .writes
-                    .push(Write::Put(keys::shipment(&id), codec::encode(order)));
-                let entity = EntityRef::Shipment(id);
+                let entity = EntityRef::Shipment(id.clone());
                 self.record_command(&agg, &entity, op, None, actor, key, now);
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
+                self.index_shipment(&id, order);
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentFire { id, event, input } => {
                 let (mut agg, _) = self.shipment(id)?;
                 let entity = EntityRef::Shipment(id.clone());
                 let applied = self.engine.fire(&mut agg, &entity, event, actor, input)?;
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentEdit { id, changes } => {
@@ -283,18 +302,76 @@ impl Executor {
                 let entity = EntityRef::Shipment(id.clone());
                 let what = serde_json::to_string(changes).unwrap_or_default();
                 self.record_command(&agg, &entity, op, Some(what), actor, key, now);
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentDelete { id } => {
                 let (mut agg, _) = self.shipment(id)?;
                 let applied = self.engine.delete_shipment(&mut agg, id, actor)?;
-                self.group.shipments.insert(id.clone(), None);
-                self.group.writes.push(Write::Delete(keys::shipment(id)));
                 let entity = EntityRef::Shipment(id.clone());
                 self.record_command(&agg, &entity, op, None, actor, key, now);
-                self.save(agg, &applied, actor, key, now);
+                self.save(agg, &applied, &entity, op, actor, key, now)?;
+                self.group.shipments.insert(id.clone(), None);
+                self.group.writes.push(Write::Delete(keys::shipment(id)));
                 Ok(Reply::ok(op, entity, &applied))
+            }
+            Command::ShipmentSplit {
+                order,
+                strategy,
+                config,
+                dry_run,
+            } => self.split(order, strategy, config, *dry_run, actor, key, now),
+            Command::LocationAdd { location } => {
+                let entity = EntityRef::Order(String::new());
+                self.engine.authorize("location.add", &entity, actor)?;
+                if !crate::model::order::valid_id(&location.id) {
+                    return Err(Error::bad_input(format!(
+                        "location id `{}` must be 1-64 letters, digits, `-`, `_` or `.`",
+                        location.id
+                    )));
+                }
+                let valid =
+                    |v: Option<f64>, max: f64| v.is_none_or(|v| v.is_finite() && v.abs() <= max);
+                if !valid(location.lat, 90.0)
+                    || !valid(location.lng, 180.0)
+                    || location.lat.is_some() != location.lng.is_some()
+                {
+                    return Err(Error::bad_input(
+                        "give both --lat (-90..90) and --lng (-180..180), or neither",
+                    ));
+                }
+                self.group
+                    .locations
+                    .insert(location.id.clone(), location.clone());
+                self.group.writes.push(Write::Put(
+                    keys::location(&location.id),
+                    codec::encode(location),
+                ));
+                Ok(Reply {
+                    entity: None,
+                    ..Reply::ok(op, entity, &Applied::default())
+                })
+            }
+            Command::StockSet { location, sku, qty } => {
+                let entity = EntityRef::Order(String::new());
+                self.engine.authorize("stock.set", &entity, actor)?;
+                self.location(location)?;
+                if sku.trim().is_empty() {
+                    return Err(Error::bad_input("the SKU is empty"));
+                }
+                let mut level = crate::inventory::StockSource::level(self, location, sku)?;
+                if i64::from(*qty) < level.reserved {
+                    return Err(Error::bad_input(format!(
+                        "{sku} at {location} has {} reserved for shipments; on hand can't go below that",
+                        level.reserved
+                    )));
+                }
+                level.on_hand = i64::from(*qty);
+                self.put_level(location, sku, level);
+                Ok(Reply {
+                    entity: None,
+                    ..Reply::ok(op, entity, &Applied::default())
+                })
             }
             Command::OutboxAck { id } => {
                 let entity = EntityRef::Outbox(id.to_string());
@@ -320,15 +397,46 @@ impl Executor {
         self.counters.seq
     }
 
-    /// Queues the aggregate, a history record per step, and an outbox entry per notification.
+    /// Queues the aggregate, a history record per step, an outbox entry per notification, and
+    /// the stock the command moved. A stock shortage refuses the command and queues nothing.
+    #[allow(clippy::too_many_arguments)]
     fn save(
         &mut self,
         agg: OrderAggregate,
         applied: &Applied,
+        entity: &EntityRef,
+        op: &str,
         actor: &Actor,
         key: Option<&str>,
         now: DateTime<Utc>,
-    ) {
+    ) -> Result<()> {
+        match crate::inventory::apply(&applied.stock, self)? {
+            Ok(changes) => {
+                for ((location, sku), level) in changes.levels {
+                    self.put_level(&location, &sku, level);
+                }
+                for ((shipment, line), reservation) in changes.reservations {
+                    self.group.writes.push(Write::Put(
+                        keys::reservation(&shipment, &line),
+                        codec::encode(&reservation),
+                    ));
+                    self.group
+                        .reservations
+                        .insert((shipment, line), reservation);
+                }
+            }
+            Err(shortage) => {
+                return Err(Refusal {
+                    entity: entity.clone(),
+                    event: op.to_string(),
+                    blockers: vec![crate::engine::Blocker::Effect {
+                        effect: shortage.effect.into(),
+                        message: shortage.message,
+                    }],
+                }
+                .into())
+            }
+        }
         let order = agg.order.spec.id.clone();
         for step in &applied.steps {
             let seq = self.next_seq();
@@ -373,6 +481,28 @@ impl Executor {
             .writes
             .push(Write::Put(keys::order(&order), codec::encode(&agg)));
         self.group.orders.insert(order, agg);
+        Ok(())
+    }
+
+    fn index_shipment(&mut self, id: &str, order: &str) {
+        self.counters.shipment += 1;
+        self.group.dirty_counters = true;
+        self.group
+            .shipments
+            .insert(id.to_string(), Some(order.to_string()));
+        self.group
+            .writes
+            .push(Write::Put(keys::shipment(id), codec::encode(&order)));
+    }
+
+    fn put_level(&mut self, location: &str, sku: &str, level: StockLevel) {
+        self.group.writes.push(Write::Put(
+            keys::level(location, sku),
+            codec::encode(&level),
+        ));
+        self.group
+            .levels
+            .insert((location.to_string(), sku.to_string()), level);
     }
 
     /// Records a command that is not a transition (create, note, edit...).
@@ -553,8 +683,292 @@ impl Executor {
             .collect()
     }
 
+    /// A location, or a "not found" error with the nearest id.
+    pub fn location(&self, id: &str) -> Result<Location> {
+        if let Some(l) = self.group.locations.get(id) {
+            return Ok(l.clone());
+        }
+        match self.store.get(&keys::location(id))? {
+            Some(bytes) => codec::decode(&bytes, &format!("location `{id}`")),
+            None => {
+                let ids: Vec<String> = self.locations()?.into_iter().map(|l| l.id).collect();
+                Err(Error::bad_input_with(
+                    format!("location `{id}` not found"),
+                    crate::rules::suggest::help(id, ids.iter().map(String::as_str)),
+                ))
+            }
+        }
+    }
+
+    /// Every location, by id.
+    pub fn locations(&self) -> Result<Vec<Location>> {
+        let mut all: std::collections::BTreeMap<String, Location> =
+            std::collections::BTreeMap::new();
+        for (_, bytes) in self.store.scan(keys::LOCATIONS)? {
+            let l: Location = codec::decode(&bytes, "a location")?;
+            all.insert(l.id.clone(), l);
+        }
+        for (id, l) in &self.group.locations {
+            all.insert(id.clone(), l.clone());
+        }
+        Ok(all.into_values().collect())
+    }
+
+    /// Every stock level as (location, sku, level), sorted.
+    pub fn levels(&self) -> Result<Vec<(String, String, StockLevel)>> {
+        let mut all = std::collections::BTreeMap::new();
+        for (key, bytes) in self.store.scan(keys::LEVELS)? {
+            let rest = String::from_utf8_lossy(&key[keys::LEVELS.len()..]).into_owned();
+            let (location, sku) = rest.split_once('/').unwrap_or((&rest, ""));
+            all.insert(
+                (location.to_string(), sku.to_string()),
+                codec::decode::<StockLevel>(&bytes, "a stock level")?,
+            );
+        }
+        for (k, l) in &self.group.levels {
+            all.insert(k.clone(), *l);
+        }
+        Ok(all.into_iter().map(|((l, s), v)| (l, s, v)).collect())
+    }
+
+    /// Every reservation as (shipment, line, reservation).
+    pub fn reservations(&self) -> Result<Vec<(String, String, Reservation)>> {
+        let mut all = std::collections::BTreeMap::new();
+        for (key, bytes) in self.store.scan(keys::RESERVATIONS)? {
+            let rest = String::from_utf8_lossy(&key[keys::RESERVATIONS.len()..]).into_owned();
+            let (shipment, line) = rest.split_once('/').unwrap_or((&rest, ""));
+            all.insert(
+                (shipment.to_string(), line.to_string()),
+                codec::decode::<Reservation>(&bytes, "a reservation")?,
+            );
+        }
+        for (k, r) in &self.group.reservations {
+            all.insert(k.clone(), r.clone());
+        }
+        Ok(all.into_iter().map(|((s, l), r)| (s, l, r)).collect())
+    }
+
+    /// The inventory model serving the order's market, if the rules declare one.
+    fn model_for(
+        &self,
+        agg: &OrderAggregate,
+    ) -> Option<(String, crate::rules::format::InventoryModelDef)> {
+        let market = agg.order.spec.market.as_ref()?;
+        self.engine
+            .workflow()
+            .rules
+            .inventory_models
+            .iter()
+            .find(|(_, m)| m.markets.contains(market))
+            .map(|(id, m)| (id.clone(), m.clone()))
+    }
+
+    /// A shipment's location must exist, not be on hold, and belong to the order's inventory model.
+    fn check_location(&self, agg: &OrderAggregate, location: &str, op: &str) -> Result<()> {
+        let loc = self.location(location)?;
+        let refuse = |message: String| -> Error {
+            Refusal {
+                entity: EntityRef::Order(agg.order.spec.id.clone()),
+                event: op.to_string(),
+                blockers: vec![crate::engine::Blocker::Command { message }],
+            }
+            .into()
+        };
+        if loc.on_hold {
+            return Err(refuse(format!("location `{location}` is on hold")));
+        }
+        if let Some((model, def)) = self.model_for(agg) {
+            if !def.locations.contains(&loc.id) {
+                return Err(refuse(format!(
+                    "location `{location}` is not in inventory model `{model}` of market `{}` ({})",
+                    agg.order.spec.market.clone().unwrap_or_default(),
+                    def.locations.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// What a split strategy is given for this order.
+    pub fn split_input(
+        &self,
+        agg: &OrderAggregate,
+        config: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<crate::split::SplitInput> {
+        let model = self.model_for(agg);
+        let candidates = crate::split::candidates(
+            &self.locations()?,
+            model.as_ref().map(|(_, m)| m.locations.as_slice()),
+        );
+        let spec = &agg.order.spec;
+        let mut lines = Vec::new();
+        for l in &spec.lines {
+            let left = i64::from(l.qty) - self.engine.allocated(agg, &l.id, None) as i64;
+            if left > 0 {
+                lines.push(crate::split::SplitLine {
+                    id: l.id.clone(),
+                    sku: l.sku.clone(),
+                    qty: left,
+                    weight_g: i64::from(l.weight_g.unwrap_or(0)),
+                    category: l.category.clone(),
+                    price: l.price.0,
+                });
+            }
+        }
+        let mut stock = HashMap::new();
+        for loc in &candidates {
+            for l in &lines {
+                let level = crate::inventory::StockSource::level(self, &loc.id, &l.sku)?;
+                stock.insert((loc.id.clone(), l.sku.clone()), level.available());
+            }
+        }
+        Ok(crate::split::SplitInput {
+            order: spec.id.clone(),
+            market: spec.market.clone(),
+            partial_delivery: spec.shipping.partial_delivery,
+            lat: spec.shipping.address.lat,
+            lng: spec.shipping.address.lng,
+            country: spec.shipping.address.country.clone(),
+            lines,
+            locations: candidates,
+            stock: crate::split::StockView::new(stock),
+            cutoff: model.and_then(|(_, m)| m.cutoff),
+            config: config.clone(),
+        })
+    }
+
+    /// The strategy chain named (or the inventory model's, else `split_shipments`).
+    pub fn strategies(
+        &self,
+        agg: Option<&OrderAggregate>,
+        names: &[String],
+    ) -> Result<Vec<crate::split::Strategy>> {
+        let names: Vec<String> = if names.is_empty() {
+            let model = agg
+                .and_then(|a| self.model_for(a))
+                .and_then(|(_, m)| m.strategy);
+            vec![model.unwrap_or_else(|| "split_shipments".into())]
+        } else {
+            names.to_vec()
+        };
+        names
+            .iter()
+            .map(|n| {
+                crate::split::Strategy::load(n, &self.strategy_dirs, &self.engine.workflow().host)
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn split(
+        &mut self,
+        order: &str,
+        strategy: &[String],
+        config: &std::collections::BTreeMap<String, serde_json::Value>,
+        dry_run: bool,
+        actor: &Actor,
+        key: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Reply> {
+        let op = "shipment.split";
+        let entity = EntityRef::Order(order.to_string());
+        self.engine.authorize(op, &entity, actor)?;
+        let mut agg = self.order(order)?;
+        let refuse = |message: String| -> Error {
+            Refusal {
+                entity: entity.clone(),
+                event: op.into(),
+                blockers: vec![crate::engine::Blocker::Command { message }],
+            }
+            .into()
+        };
+        if !agg.order.spec.kind.ships() {
+            return Err(refuse(format!(
+                "order `{order}` is a {}; quotes and requests get no shipments",
+                agg.order.spec.kind.as_str()
+            )));
+        }
+        let chain = self.strategies(Some(&agg), strategy)?;
+        let input = self.split_input(&agg, config)?;
+        if input.lines.is_empty() {
+            return Err(refuse(format!(
+                "every unit of order `{order}` is already in a shipment"
+            )));
+        }
+        let proposal = crate::split::propose(&chain, &input, &self.engine.workflow().host)?;
+        let names: Vec<&str> = chain.iter().map(|s| s.name.as_str()).collect();
+        if dry_run {
+            return Ok(Reply {
+                proposal: Some(proposal),
+                ..Reply::ok(op, entity, &Applied::default())
+            });
+        }
+        let mut all = Applied::default();
+        let mut created = Vec::new();
+        for package in &proposal.packages {
+            let id = format!("SHP-{}", self.counters.shipment + 1 + created.len() as u64);
+            let new = crate::engine::NewShipment {
+                location: Some(package.location.clone()),
+                items: package.items.clone(),
+                ..Default::default()
+            };
+            let applied = self.engine.add_shipment(&mut agg, &id, new, actor, now)?;
+            all.steps.extend(applied.steps);
+            all.notifications.extend(applied.notifications);
+            all.stock.extend(applied.stock);
+            created.push(id);
+        }
+        let backordered: u64 = proposal.backorder.iter().map(|i| u64::from(i.qty)).sum();
+        let summary = format!(
+            "{}: {} shipment(s) {}, {backordered} unit(s) backordered",
+            names.join(" > "),
+            created.len(),
+            created.join(", ")
+        );
+        self.record_command(&agg, &entity, op, Some(summary), actor, key, now);
+        self.save(agg, &all, &entity, op, actor, key, now)?;
+        for id in &created {
+            self.index_shipment(id, order);
+        }
+        Ok(Reply {
+            proposal: Some(proposal),
+            created,
+            ..Reply::ok(op, entity, &all)
+        })
+    }
+
     /// Every key and value in the store, for inspection and tests.
     pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
         self.store.scan(b"")
+    }
+}
+
+impl crate::inventory::StockSource for Executor {
+    fn level(&self, location: &str, sku: &str) -> Result<StockLevel> {
+        if let Some(l) = self
+            .group
+            .levels
+            .get(&(location.to_string(), sku.to_string()))
+        {
+            return Ok(*l);
+        }
+        match self.store.get(&keys::level(location, sku))? {
+            Some(bytes) => codec::decode(&bytes, "a stock level"),
+            None => Ok(StockLevel::default()),
+        }
+    }
+
+    fn reservation(&self, shipment: &str, line: &str) -> Result<Option<Reservation>> {
+        if let Some(r) = self
+            .group
+            .reservations
+            .get(&(shipment.to_string(), line.to_string()))
+        {
+            return Ok(Some(r.clone()));
+        }
+        self.store
+            .get(&keys::reservation(shipment, line))?
+            .map(|bytes| codec::decode(&bytes, "a reservation"))
+            .transpose()
     }
 }

@@ -76,6 +76,38 @@ pub enum Command {
         /// The shipment id.
         id: String,
     },
+    /// Split an order's unshipped units into shipments with a strategy, reserving their stock.
+    #[serde(rename = "shipment.split")]
+    ShipmentSplit {
+        /// The order id.
+        order: String,
+        /// Strategy chain: a splitter, then post-splitters (default: the inventory model's, else
+        /// `split_shipments`).
+        #[serde(default)]
+        strategy: Vec<String>,
+        /// Options for post-splitters, e.g. `max_weight_g`.
+        #[serde(default)]
+        config: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Only propose; write nothing.
+        #[serde(default)]
+        dry_run: bool,
+    },
+    /// Add or update a stock location.
+    #[serde(rename = "location.add")]
+    LocationAdd {
+        /// The location.
+        location: crate::model::Location,
+    },
+    /// Set the units on hand of a SKU at a location.
+    #[serde(rename = "stock.set")]
+    StockSet {
+        /// The location id.
+        location: String,
+        /// The SKU.
+        sku: String,
+        /// Units on hand.
+        qty: u32,
+    },
     /// Remove a delivered notification from the outbox.
     #[serde(rename = "outbox.ack")]
     OutboxAck {
@@ -96,6 +128,9 @@ impl Command {
             Command::ShipmentFire { .. } => "shipment.fire",
             Command::ShipmentEdit { .. } => "shipment.edit",
             Command::ShipmentDelete { .. } => "shipment.delete",
+            Command::ShipmentSplit { .. } => "shipment.split",
+            Command::LocationAdd { .. } => "location.add",
+            Command::StockSet { .. } => "stock.set",
             Command::OutboxAck { .. } => "outbox.ack",
         }
     }
@@ -167,6 +202,12 @@ pub struct Reply {
     /// What went wrong, for errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `shipment.split`: the proposal (with `dry_run`, nothing else happened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<crate::split::Proposal>,
+    /// Shipments the command created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<String>,
     /// True when this is the stored reply of an earlier command with the same key.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replayed: bool,
@@ -187,6 +228,8 @@ impl Reply {
                 .collect(),
             refusal: None,
             error: None,
+            proposal: None,
+            created: Vec::new(),
             replayed: false,
         }
     }
@@ -201,6 +244,8 @@ impl Reply {
             notified: Vec::new(),
             refusal: Some(refusal),
             error: None,
+            proposal: None,
+            created: Vec::new(),
             replayed: false,
         }
     }
@@ -215,6 +260,8 @@ impl Reply {
             notified: Vec::new(),
             refusal: None,
             error: Some(err.to_string()),
+            proposal: None,
+            created: Vec::new(),
             replayed: false,
         }
     }

@@ -226,6 +226,11 @@ impl Engine {
         let mut run = Run::new(&self.workflow, agg.clone());
         run.agg.shipments.push(shipment);
         run.changed();
+        run.enter_initial(
+            &EntityRef::Shipment(id.to_string()),
+            actor,
+            "shipment.create",
+        )?;
         run.settle(actor)?;
         *agg = run.agg;
         Ok(run.applied)

@@ -276,31 +276,81 @@ impl<'a> Run<'a> {
                 .map(|e| e.name().to_string())
                 .collect(),
         });
-        for effect in &transition.effects {
-            self.effect(
-                entity, machine, transition, &to, effect, actor, input, depth,
-            )
-            .map_err(|e| match e {
-                EffectFailure::Blocked(message) => Refusal {
-                    entity: entity.clone(),
-                    event: transition.event.clone(),
-                    blockers: vec![Blocker::Effect {
-                        effect: effect.name().to_string(),
-                        message,
-                    }],
-                }
-                .into(),
-                EffectFailure::Cascade(blocker) => Refusal {
-                    entity: entity.clone(),
-                    event: transition.event.clone(),
-                    blockers: vec![blocker],
-                }
-                .into(),
-                EffectFailure::Invalid(message) => {
-                    Error::bad_input(format!("{}: {message}", effect.name()))
-                }
-                EffectFailure::Error(e) => e,
-            })?;
+        let moved = self.applied.steps.last().is_some_and(|s| s.from != s.to);
+        let entered = moved.then(|| machine.states.get(&to)).flatten();
+        let enter_effects = entered.map(|s| s.enter.as_slice()).unwrap_or_default();
+        for effect in transition.effects.iter().chain(enter_effects) {
+            self.run_effect(
+                entity,
+                machine,
+                &transition.event,
+                &to,
+                effect,
+                actor,
+                input,
+                depth,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Applies one effect, turning its failure into a refusal or an error.
+    #[allow(clippy::too_many_arguments)]
+    fn run_effect(
+        &mut self,
+        entity: &EntityRef,
+        machine: &Machine,
+        event: &str,
+        state: &str,
+        effect: &EffectDef,
+        actor: &Actor,
+        input: &Input,
+        depth: usize,
+    ) -> Result<()> {
+        let result = self.effect(entity, machine, event, state, effect, actor, input, depth);
+        self.changed();
+        result.map_err(|e| match e {
+            EffectFailure::Blocked(message) => Refusal {
+                entity: entity.clone(),
+                event: event.to_string(),
+                blockers: vec![Blocker::Effect {
+                    effect: effect.name().to_string(),
+                    message,
+                }],
+            }
+            .into(),
+            EffectFailure::Cascade(blocker) => Refusal {
+                entity: entity.clone(),
+                event: event.to_string(),
+                blockers: vec![blocker],
+            }
+            .into(),
+            EffectFailure::Invalid(message) => {
+                Error::bad_input(format!("{}: {message}", effect.name()))
+            }
+            EffectFailure::Error(e) => e,
+        })
+    }
+
+    /// Applies the `enter` effects of the initial states of a new entity.
+    pub fn enter_initial(&mut self, entity: &EntityRef, actor: &Actor, event: &str) -> Result<()> {
+        let input = Input::new();
+        for machine in self.workflow.machines_of(entity.scope()) {
+            let Some(state) = machine.states.get(&machine.initial) else {
+                continue;
+            };
+            for effect in &state.enter {
+                self.run_effect(
+                    entity,
+                    machine,
+                    event,
+                    &machine.initial,
+                    effect,
+                    actor,
+                    &input,
+                    0,
+                )?;
+            }
         }
         Ok(())
     }
@@ -310,7 +360,7 @@ impl<'a> Run<'a> {
         &mut self,
         entity: &EntityRef,
         machine: &Machine,
-        transition: &Transition,
+        event: &str,
         state: &str,
         effect: &EffectDef,
         actor: &Actor,
@@ -348,7 +398,7 @@ impl<'a> Run<'a> {
                 topic: topic.clone(),
                 entity: entity.clone(),
                 machine: machine.name.clone(),
-                event: transition.event.clone(),
+                event: event.to_string(),
                 state: state.to_string(),
             }),
             EffectDef::Set(values) => {

@@ -24,6 +24,26 @@ pub struct RuleSet {
     pub commands: IndexMap<String, Vec<String>>,
     /// The state machines, by name (e.g. `order`, `payment`, `fulfillment`, `shipment`).
     pub machines: IndexMap<String, MachineDef>,
+    /// Inventory models (seed 004): which locations serve which markets, with which split
+    /// strategy and cutoff. With none, every location serves every order.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub inventory_models: IndexMap<String, InventoryModelDef>,
+}
+
+/// A named set of locations serving some markets.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryModelDef {
+    /// The markets whose orders it serves (an order's `market`).
+    pub markets: Vec<String>,
+    /// Its locations; a shipment of such an order must ship from one of them.
+    pub locations: Vec<String>,
+    /// The split strategy used when `shipment split` names none (default `split_shipments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// Most locations one order may ship from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<usize>,
 }
 
 /// What a machine is attached to: the order itself, or each of its shipments.
@@ -68,6 +88,10 @@ pub struct StateDef {
     /// its items, so they can be shipped again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Effects applied whenever the state is entered, including by a new entity starting in it
+    /// (e.g. a new shipment reserving its stock).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enter: Vec<EffectDef>,
     /// Free text for people and diagrams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -89,6 +89,12 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
                 errors.push(role_error(format!("{base}.roles[{i}]"), role));
             }
         }
+        for (state, def) in &machine.states {
+            for (i, effect) in def.enter.iter().enumerate() {
+                let epath = format!("{base}.states.{state}.enter[{i}]");
+                check_effect(parsed, &epath, name, machine.scope, effect, &mut errors);
+            }
+        }
         for (event, t) in &machine.transitions {
             let tpath = format!("{base}.transitions.{event}");
             if let Some(other) = events.insert((machine.scope, event), name) {
@@ -125,27 +131,69 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             }
             for (i, effect) in t.effects.iter().enumerate() {
                 let epath = format!("{tpath}.effects[{i}]");
-                if let Some(scope) = effect.required_scope() {
-                    if scope != machine.scope {
-                        errors.push(parsed.error(
-                            &epath,
-                            format!(
-                                "effect `{}` needs a {} machine, but `{name}` is a {} machine",
-                                effect.name(),
-                                scope_name(scope),
-                                scope_name(machine.scope)
-                            ),
-                            None,
-                        ));
-                    }
-                }
-                if let EffectDef::Cascade(c) = effect {
-                    check_cascade(parsed, &epath, c, &mut errors);
-                }
+                check_effect(parsed, &epath, name, machine.scope, effect, &mut errors);
+            }
+        }
+    }
+    for (model, def) in &rules.inventory_models {
+        if def.locations.is_empty() {
+            errors.push(parsed.error(
+                &format!("inventory_models.{model}.locations"),
+                format!("inventory model `{model}` has no locations"),
+                None,
+            ));
+        }
+        if def.cutoff == Some(0) {
+            errors.push(parsed.error(
+                &format!("inventory_models.{model}.cutoff"),
+                "a cutoff of 0 would ship nothing; leave it out for no limit".into(),
+                None,
+            ));
+        }
+        for (i, market) in def.markets.iter().enumerate() {
+            let other = rules
+                .inventory_models
+                .iter()
+                .find(|(m, d)| *m != model && d.markets.contains(market));
+            if let Some((other, _)) = other.filter(|(m, _)| m.as_str() < model.as_str()) {
+                errors.push(parsed.error(
+                    &format!("inventory_models.{model}.markets[{i}]"),
+                    format!(
+                        "market `{market}` is served by inventory models `{other}` and `{model}`"
+                    ),
+                    Some("each market picks one inventory model".into()),
+                ));
             }
         }
     }
     errors
+}
+
+fn check_effect(
+    parsed: &ParsedRules,
+    epath: &str,
+    machine_name: &str,
+    machine_scope: Scope,
+    effect: &EffectDef,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(scope) = effect.required_scope() {
+        if scope != machine_scope {
+            errors.push(parsed.error(
+                epath,
+                format!(
+                    "effect `{}` needs a {} machine, but `{machine_name}` is a {} machine",
+                    effect.name(),
+                    scope_name(scope),
+                    scope_name(machine_scope)
+                ),
+                None,
+            ));
+        }
+    }
+    if let EffectDef::Cascade(c) = effect {
+        check_cascade(parsed, epath, c, errors);
+    }
 }
 
 fn check_cascade(

@@ -15,7 +15,7 @@ pub use check::check;
 pub use host::{distance_km, register, StockView, Strategy};
 pub use proposal::{Package, Proposal};
 
-use crate::model::{Location, ShipmentItem};
+use crate::model::Location;
 use serde::Serialize;
 
 /// One order line as a strategy sees it.
@@ -93,7 +93,96 @@ pub fn candidates(all: &[Location], allowed: Option<&[String]>) -> Vec<Location>
     out
 }
 
-/// The items of a package as shipment items.
-pub fn items_of(package: &Package) -> Vec<ShipmentItem> {
-    package.items.clone()
+/// Sample orders `waybill strategy check` runs a strategy on: stock spread over locations,
+/// a shortage, coordinates, weights and categories, no partial delivery, and a cutoff.
+pub fn samples() -> Vec<(&'static str, SplitInput)> {
+    let loc = |id: &str, priority, lat, lng| Location {
+        id: id.into(),
+        name: id.into(),
+        priority,
+        country: Some("NL".into()),
+        lat: Some(lat),
+        lng: Some(lng),
+        on_hold: false,
+    };
+    let line = |id: &str, sku: &str, qty, weight_g, category: Option<&str>| SplitLine {
+        id: id.into(),
+        sku: sku.into(),
+        qty,
+        weight_g,
+        category: category.map(String::from),
+        price: 1000,
+    };
+    let stock = |levels: &[(&str, &str, i64)]| {
+        StockView::new(
+            levels
+                .iter()
+                .map(|(l, s, q)| ((l.to_string(), s.to_string()), *q))
+                .collect(),
+        )
+    };
+    let base = SplitInput {
+        order: "SAMPLE".into(),
+        market: None,
+        partial_delivery: true,
+        lat: Some(52.37),
+        lng: Some(4.89),
+        country: "NL".into(),
+        lines: vec![
+            line("l1", "MUG", 4, 400, Some("fragile")),
+            line("l2", "TEE", 2, 200, None),
+        ],
+        locations: vec![
+            loc("ams", 1, 52.3, 4.9),
+            loc("rtm", 2, 51.9, 4.5),
+            loc("utr", 3, 52.1, 5.1),
+        ],
+        stock: stock(&[
+            ("ams", "MUG", 2),
+            ("rtm", "MUG", 3),
+            ("utr", "TEE", 5),
+            ("ams", "TEE", 1),
+        ]),
+        cutoff: None,
+        config: Default::default(),
+    };
+    vec![
+        ("spread stock", base.clone()),
+        (
+            "nothing in stock",
+            SplitInput {
+                stock: stock(&[]),
+                ..base.clone()
+            },
+        ),
+        (
+            "no partial delivery",
+            SplitInput {
+                partial_delivery: false,
+                ..base.clone()
+            },
+        ),
+        (
+            "cutoff of one location",
+            SplitInput {
+                cutoff: Some(1),
+                ..base.clone()
+            },
+        ),
+        (
+            "customer location unknown",
+            SplitInput {
+                lat: None,
+                lng: None,
+                ..base.clone()
+            },
+        ),
+        (
+            "heavy lines",
+            SplitInput {
+                lines: vec![line("l1", "MUG", 4, 9000, None)],
+                ..base
+            },
+        ),
+    ]
 }

@@ -8,6 +8,9 @@
 //! | `x/SEQ` | an outbox entry |
 //! | `k/KEY` | the stored result of a command with idempotency key KEY |
 //! | `m/NAME` | a counter (`seq`, `shipment`) |
+//! | `l/LOCATION` | a stock location |
+//! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
+//! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
 
 /// The key of an order aggregate.
 pub fn order(id: &str) -> Vec<u8> {
@@ -48,4 +51,28 @@ pub fn idempotency(key: &str) -> Vec<u8> {
 /// The key of a counter.
 pub fn counter(name: &str) -> Vec<u8> {
     [b"m/", name.as_bytes()].concat()
+}
+
+/// The prefix of every location.
+pub const LOCATIONS: &[u8] = b"l/";
+
+/// The key of a location.
+pub fn location(id: &str) -> Vec<u8> {
+    [LOCATIONS, id.as_bytes()].concat()
+}
+
+/// The prefix of every stock level.
+pub const LEVELS: &[u8] = b"q/";
+
+/// The key of a stock level.
+pub fn level(location: &str, sku: &str) -> Vec<u8> {
+    [LEVELS, location.as_bytes(), b"/", sku.as_bytes()].concat()
+}
+
+/// The prefix of every reservation.
+pub const RESERVATIONS: &[u8] = b"r/";
+
+/// The key of a reservation.
+pub fn reservation(shipment: &str, line: &str) -> Vec<u8> {
+    [RESERVATIONS, shipment.as_bytes(), b"/", line.as_bytes()].concat()
 }
