@@ -21,7 +21,7 @@ pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
                 } else {
                     "splitter"
                 };
-                rows.push((name, kind, s.description()));
+                rows.push((name, kind, s.description().to_string()));
             }
             if cli.json {
                 let rows: Vec<_> = rows

@@ -56,6 +56,11 @@ pub fn apply(
                 Some(r) => Some(r.clone()),
                 None => source.reservation(&m.shipment, line)?,
             };
+            if m.action == StockAction::Restock {
+                level.on_hand += qty;
+                changes.levels.insert(lkey, level);
+                continue;
+            }
             let status = current.as_ref().map(|r| r.status);
             let short = |effect: &'static str, level: &StockLevel| Shortage {
                 effect,

@@ -53,6 +53,8 @@ pub enum StockAction {
     Release,
     /// Put decremented stock back.
     Restore,
+    /// Put returned units back on the shelf (a customer return; no reservation changes).
+    Restock,
 }
 
 /// A stock effect requested for one shipment's items; the inventory applies it in the same write.

@@ -467,9 +467,13 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// Records returned quantities (`input.LINE = QTY`) and puts the units back on the shelf
+    /// where they shipped from: the n-th returned unit of a line is the n-th shipped unit, in
+    /// shipment order, so repeated partial returns never restock a unit twice.
     fn return_items(&mut self, input: &Input) -> std::result::Result<(), EffectFailure> {
         let mut any = false;
         let mut returned = self.agg.order.returned.clone();
+        let mut restocks = Vec::new();
         for line in &self.agg.order.spec.lines {
             let Some(value) = input.get(&line.id) else {
                 continue;
@@ -484,20 +488,36 @@ impl<'a> Run<'a> {
                         line.id
                     ))
                 })?;
-            let shipped: u64 = self
+            let shipped: Vec<&crate::model::Shipment> = self
                 .agg
                 .shipments
                 .iter()
                 .filter(|s| super::views::shipment_tags(self.workflow, s).any(|t| t == "shipped"))
-                .map(|s| s.qty_of(&line.id))
-                .sum();
+                .collect();
+            let total: u64 = shipped.iter().map(|s| s.qty_of(&line.id)).sum();
             let before = u64::from(returned.get(&line.id).copied().unwrap_or(0));
-            if before + qty > shipped {
+            if before + qty > total {
                 return Err(EffectFailure::Blocked(format!(
-                    "line `{}`: returning {qty} would bring returns to {}, but only {shipped} were shipped",
+                    "line `{}`: returning {qty} would bring returns to {}, but only {total} were shipped",
                     line.id,
                     before + qty
                 )));
+            }
+            // Units before+1 ..= before+qty, walked over the shipments that carried them.
+            let mut start = 0;
+            for shipment in shipped {
+                let carried = shipment.qty_of(&line.id);
+                let from = before.max(start);
+                let to = (before + qty).min(start + carried);
+                if to > from {
+                    restocks.push(StockMove {
+                        action: StockAction::Restock,
+                        shipment: shipment.id.clone(),
+                        location: shipment.location.clone(),
+                        items: vec![(line.id.clone(), line.sku.clone(), (to - from) as u32)],
+                    });
+                }
+                start += carried;
             }
             returned.insert(line.id.clone(), (before + qty) as u32);
             any = true;
@@ -508,6 +528,7 @@ impl<'a> Run<'a> {
             ));
         }
         self.agg.order.returned = returned;
+        self.applied.stock.extend(restocks);
         Ok(())
     }
 

@@ -53,6 +53,8 @@ pub fn register(engine: &mut rhai::Engine) {
     });
 }
 
+include!(concat!(env!("OUT_DIR"), "/builtin_strategies.rs"));
+
 /// A loaded strategy script.
 #[derive(Debug, Clone)]
 pub struct Strategy {
@@ -61,6 +63,7 @@ pub struct Strategy {
     /// Where it was loaded from.
     pub path: PathBuf,
     ast: AST,
+    description: String,
 }
 
 fn opt_float(v: Option<f64>) -> Dynamic {
@@ -68,7 +71,8 @@ fn opt_float(v: Option<f64>) -> Dynamic {
 }
 
 impl Strategy {
-    /// Finds `spec` (a name in `dirs`, or a path ending in `.rhai`) and compiles it.
+    /// Finds `spec` (a path ending in `.rhai`, a name in `dirs`, or a built-in name) and
+    /// compiles it.
     pub fn load(spec: &str, dirs: &[PathBuf], host: &ScriptHost) -> Result<Strategy> {
         let path = if spec.ends_with(".rhai") {
             PathBuf::from(spec)
@@ -77,9 +81,14 @@ impl Strategy {
                 .iter()
                 .map(|d| d.join(format!("{spec}.rhai")))
                 .find(|p| p.exists());
-            match found {
-                Some(p) => p,
-                None => {
+            let builtin = BUILTIN.iter().find(|(name, _)| *name == spec);
+            match (found, builtin) {
+                (Some(p), _) => p,
+                (None, Some((name, source))) => {
+                    let path = PathBuf::from(format!("(built-in) {name}.rhai"));
+                    return Self::compile_named(source, name, path, host);
+                }
+                (None, None) => {
                     let names = Self::names(dirs);
                     return Err(Error::bad_input_with(
                         format!("no strategy `{spec}`"),
@@ -100,6 +109,16 @@ impl Strategy {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        Self::compile_named(source, &name, path.to_path_buf(), host)
+    }
+
+    fn compile_named(
+        source: &str,
+        name: &str,
+        path: PathBuf,
+        host: &ScriptHost,
+    ) -> Result<Strategy> {
+        let name = name.to_string();
         let ast = host.compile(source, &[]).map_err(|e| {
             Error::bad_input(format!(
                 "strategy `{name}` ({}) does not compile: {e}",
@@ -111,14 +130,21 @@ impl Strategy {
                 "strategy `{name}` defines neither `fn split(order, locations, stock)` nor `fn post_split(order, proposal, config)`"
             )));
         }
+        let description = source
+            .lines()
+            .take_while(|l| l.trim_start().starts_with("//"))
+            .map(|l| l.trim_start().trim_start_matches('/').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
         Ok(Strategy {
             name,
-            path: path.to_path_buf(),
+            path,
             ast,
+            description,
         })
     }
 
-    /// The strategy names in `dirs`, sorted.
+    /// The strategy names in `dirs` and the built-in ones, sorted.
     pub fn names(dirs: &[PathBuf]) -> Vec<String> {
         let mut names: Vec<String> = dirs
             .iter()
@@ -132,6 +158,7 @@ impl Strategy {
                     .strip_suffix(".rhai")
                     .map(String::from)
             })
+            .chain(BUILTIN.iter().map(|(name, _)| name.to_string()))
             .collect();
         names.sort();
         names.dedup();
@@ -144,14 +171,8 @@ impl Strategy {
     }
 
     /// The first comment lines of its file: what it does and when to use it.
-    pub fn description(&self) -> String {
-        std::fs::read_to_string(&self.path)
-            .unwrap_or_default()
-            .lines()
-            .take_while(|l| l.trim_start().starts_with("//"))
-            .map(|l| l.trim_start().trim_start_matches('/').trim())
-            .collect::<Vec<_>>()
-            .join(" ")
+    pub fn description(&self) -> &str {
+        &self.description
     }
 
     /// Runs `split(order, locations, stock)`.
