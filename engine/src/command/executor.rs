@@ -426,15 +426,22 @@ impl Executor {
                 }
             }
             Err(shortage) => {
+                // A shipment that this command was creating does not exist: refuse on its order.
+                let entity = match entity {
+                    EntityRef::Shipment(id) if self.shipment_order(id)?.is_none() => {
+                        EntityRef::Order(agg.order.spec.id.clone())
+                    }
+                    other => other.clone(),
+                };
                 return Err(Refusal {
-                    entity: entity.clone(),
+                    entity,
                     event: op.to_string(),
                     blockers: vec![crate::engine::Blocker::Effect {
                         effect: shortage.effect.into(),
                         message: shortage.message,
                     }],
                 }
-                .into())
+                .into());
             }
         }
         let order = agg.order.spec.id.clone();
