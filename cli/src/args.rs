@@ -28,6 +28,13 @@ pub struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A folder of your own carrier adapters (*.rhai), searched before the built-in ones.
+    #[arg(long, global = true, env = "WAYBILL_CARRIERS")]
+    pub carriers: Option<PathBuf>,
+    /// Carrier configuration (YAML): per carrier id, `allowed_hosts`, `timeout_ms`,
+    /// `max_response_bytes` and `values` for its script.
+    #[arg(long, global = true, env = "WAYBILL_CARRIER_CONFIG")]
+    pub carrier_config: Option<PathBuf>,
     /// A folder of your own split strategies (*.rhai), searched before the built-in ones.
     #[arg(long, global = true, env = "WAYBILL_STRATEGIES")]
     pub strategies: Option<PathBuf>,
@@ -59,6 +66,9 @@ pub enum Command {
     /// Split strategies: list them, or check one.
     #[command(subcommand)]
     Strategy(StrategyCommand),
+    /// Carrier adapters: list them, check one, ingest a webhook.
+    #[command(subcommand)]
+    Carrier(CarrierCommand),
     /// Notifications queued by `notify` effects, waiting for an integration.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -206,6 +216,35 @@ pub enum ShipmentCommand {
         #[command(flatten)]
         change: Change,
     },
+    /// Prices of every carrier (or one) for the shipment, cheapest first.
+    Rates {
+        /// The shipment id.
+        id: String,
+        /// Only this carrier.
+        #[arg(long)]
+        carrier: Option<String>,
+    },
+    /// Buy a label through a carrier; the label file is kept under the data folder, and the
+    /// carrier then handles the shipment (it can't be edited or canceled by hand).
+    Label {
+        /// The shipment id.
+        id: String,
+        /// The carrier (default: the shipment's, else the order's).
+        #[arg(long)]
+        carrier: Option<String>,
+        /// The service.
+        #[arg(long)]
+        service: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Cancel a carrier-handled shipment through its carrier.
+    Void {
+        /// The shipment id.
+        id: String,
+        #[command(flatten)]
+        change: Change,
+    },
     /// Which events can fire now on the shipment, and why the others can't.
     Can {
         /// The shipment id.
@@ -320,6 +359,33 @@ pub enum StrategyCommand {
     Check {
         /// The strategy file.
         file: PathBuf,
+    },
+}
+
+/// `waybill carrier ...`
+#[derive(Debug, Subcommand)]
+pub enum CarrierCommand {
+    /// List the carriers (built-in and in --carriers folders).
+    List,
+    /// Check an adapter: call each function with sample inputs and check every answer.
+    Check {
+        /// The adapter file.
+        file: PathBuf,
+        /// Folder of sample webhook payloads (default: carriers/samples/<id> next to the file).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+    },
+    /// Ingest one webhook payload from a carrier (`-` reads stdin).
+    Webhook {
+        /// The carrier id.
+        carrier: String,
+        /// The payload (the request body).
+        file: PathBuf,
+        /// A request header, NAME:VALUE (repeatable).
+        #[arg(long = "header", value_name = "NAME:VALUE")]
+        headers: Vec<String>,
+        #[command(flatten)]
+        change: Change,
     },
 }
 

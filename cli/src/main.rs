@@ -4,6 +4,7 @@
 mod apply_cmd;
 mod args;
 mod can;
+mod carrier_cmd;
 mod demo;
 mod exit;
 mod load;
@@ -37,6 +38,7 @@ fn main() {
         Command::Location(cmd) => stock_cmd::location(&cli, cmd),
         Command::Stock(cmd) => stock_cmd::stock(&cli, cmd),
         Command::Strategy(cmd) => strategy_cmd::run(&cli, cmd),
+        Command::Carrier(cmd) => carrier_cmd::run(&cli, cmd),
         Command::Apply(args) => apply_cmd::run(&cli, args),
         Command::Store(cmd) => store_cmd::run(&cli, cmd),
     };

@@ -24,7 +24,30 @@ pub fn executor(cli: &Cli) -> Result<Executor> {
     if let Some(role) = &cli.role {
         engine.check_actor(&waybill_engine::Actor::role(role))?;
     }
-    Ok(Executor::new(engine, Box::new(store))?.with_strategy_dirs(strategy_dirs(cli)))
+    Ok(Executor::new(engine, Box::new(store))?
+        .with_strategy_dirs(strategy_dirs(cli))
+        .with_carriers(carriers(cli)?, Some(cli.data.join("labels"))))
+}
+
+/// The carrier adapters: `--carriers`, then `carriers/` of the working folder, then the
+/// built-in ones; with `--carrier-config`.
+pub fn carriers(cli: &Cli) -> Result<waybill_engine::carriers::Carriers> {
+    let config = match &cli.carrier_config {
+        Some(path) => {
+            let text = crate::load::read_text(path)?;
+            waybill_engine::carriers::Carriers::parse_config(&text, &path.display().to_string())?
+        }
+        None => Default::default(),
+    };
+    Ok(waybill_engine::carriers::Carriers {
+        dirs: cli
+            .carriers
+            .iter()
+            .cloned()
+            .chain([std::path::PathBuf::from("carriers")])
+            .collect(),
+        config,
+    })
 }
 
 /// Where strategies are looked up: `--strategies`, then `rules/strategies` of the working folder.

@@ -124,6 +124,50 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             }
             reply::finish(cli, reply)
         }
+        ShipmentCommand::Rates { id, carrier } => {
+            let rates = open::executor(cli)?.rates(id, carrier.as_deref())?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&rates).expect("JSON"));
+            } else {
+                for r in &rates {
+                    let days = r.days.map(|d| format!("  {d} day(s)")).unwrap_or_default();
+                    println!(
+                        "{:<14} {:<14} {:>9}{days}",
+                        r.carrier,
+                        r.service,
+                        r.price.to_string()
+                    );
+                }
+            }
+            Ok(())
+        }
+        ShipmentCommand::Label {
+            id,
+            carrier,
+            service,
+            change,
+        } => {
+            let command = Command::ShipmentLabel {
+                id: id.clone(),
+                carrier: carrier.clone(),
+                service: service.clone(),
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            if !cli.json {
+                for e in &reply.events {
+                    println!("label: {e}");
+                }
+            }
+            reply::finish(cli, reply)
+        }
+        ShipmentCommand::Void { id, change } => {
+            let reply = open::executor(cli)?.run(open::request(
+                cli,
+                change,
+                Command::ShipmentVoid { id: id.clone() },
+            ))?;
+            reply::finish(cli, reply)
+        }
         ShipmentCommand::Show { id } => {
             let (_, shipment) = open::executor(cli)?.shipment(id)?;
             if cli.json {

@@ -86,6 +86,7 @@ impl ScriptHost {
             .set_fail_on_invalid_map_property(true);
         crate::engine::views::register(&mut engine);
         crate::split::register(&mut engine);
+        crate::carriers::register(&mut engine);
         engine.disable_symbol("eval");
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});

@@ -1,6 +1,8 @@
 //! The executor: runs commands against a store, one atomic write per command, one flush per
 //! group. Commands in a group see the writes of the commands before them.
 
+mod carrier_ops;
+
 use super::request::{Command, Reply, Request};
 use crate::engine::{Actor, Applied, Engine, Refusal};
 use crate::error::{Error, Result};
@@ -22,12 +24,13 @@ pub struct OrderFilter {
 struct Group {
     writes: Vec<Write>,
     /// History records of the command being run, written under one key when it ends.
-    history: Vec<HistoryRecord>,
-    history_order: String,
+    history: Vec<(String, HistoryRecord)>,
     orders: HashMap<String, OrderAggregate>,
     shipments: HashMap<String, Option<String>>,
     replies: HashMap<String, Reply>,
     locations: HashMap<String, Location>,
+    tracking: HashMap<String, String>,
+    seen_events: Vec<Vec<u8>>,
     levels: HashMap<(String, String), StockLevel>,
     reservations: HashMap<(String, String), Reservation>,
     outbox_removed: Vec<u64>,
@@ -53,6 +56,8 @@ pub struct Executor {
     group: Group,
     cache: HashMap<String, OrderAggregate>,
     strategy_dirs: Vec<std::path::PathBuf>,
+    carriers: crate::carriers::Carriers,
+    label_dir: Option<std::path::PathBuf>,
 }
 
 fn counter(store: &dyn Store, name: &str) -> Result<u64> {
@@ -76,6 +81,8 @@ impl Executor {
             group: Group::default(),
             cache: HashMap::new(),
             strategy_dirs: Vec::new(),
+            carriers: Default::default(),
+            label_dir: None,
         })
     }
 
@@ -83,6 +90,22 @@ impl Executor {
     pub fn with_strategy_dirs(mut self, dirs: Vec<std::path::PathBuf>) -> Executor {
         self.strategy_dirs = dirs;
         self
+    }
+
+    /// Where carrier adapters come from, and where bought labels are kept.
+    pub fn with_carriers(
+        mut self,
+        carriers: crate::carriers::Carriers,
+        label_dir: Option<std::path::PathBuf>,
+    ) -> Executor {
+        self.carriers = carriers;
+        self.label_dir = label_dir;
+        self
+    }
+
+    /// The carrier adapters this executor uses.
+    pub fn carriers(&self) -> &crate::carriers::Carriers {
+        &self.carriers
     }
 
     /// The folders strategies are looked up in.
@@ -148,19 +171,22 @@ impl Executor {
         Ok(reply)
     }
 
-    /// Queues a history record of the running command (all of them belong to `order`).
+    /// Queues a history record of the running command on `order`.
     fn note_history(&mut self, order: &str, record: HistoryRecord) {
-        if self.group.history.is_empty() {
-            self.group.history_order = order.to_string();
-        }
-        self.group.history.push(record);
+        self.group.history.push((order.to_string(), record));
     }
 
-    /// Writes the running command's history records under one key, `h/ORDER/FIRST-SEQ`.
+    /// Writes the running command's history records: per order, one key `h/ORDER/FIRST-SEQ`.
     fn write_history(&mut self) {
-        if let Some(first) = self.group.history.first() {
-            let key = keys::history(&self.group.history_order, first.seq);
-            let records = std::mem::take(&mut self.group.history);
+        let mut per_order: Vec<(String, Vec<HistoryRecord>)> = Vec::new();
+        for (order, record) in std::mem::take(&mut self.group.history) {
+            match per_order.iter_mut().find(|(o, _)| *o == order) {
+                Some((_, records)) => records.push(record),
+                None => per_order.push((order, vec![record])),
+            }
+        }
+        for (order, records) in per_order {
+            let key = keys::history(&order, records[0].seq);
             self.group
                 .writes
                 .push(Write::Put(key, codec::encode(&records)));
@@ -274,17 +300,23 @@ impl Executor {
             }
             Command::ShipmentCreate { order, shipment } => {
                 let mut agg = self.order(order)?;
+                let mut shipment = shipment.clone();
+                self.check_tracking_codes(&mut shipment.tracking)?;
                 if let Some(location) = &shipment.location {
                     self.check_location(&agg, location, op)?;
                 }
                 let id = format!("SHP-{}", self.counters.shipment + 1);
-                let applied =
-                    self.engine
-                        .add_shipment(&mut agg, &id, shipment.clone(), actor, now)?;
+                let codes: Vec<String> = shipment.tracking.iter().map(|t| t.code.clone()).collect();
+                let applied = self
+                    .engine
+                    .add_shipment(&mut agg, &id, shipment, actor, now)?;
                 let entity = EntityRef::Shipment(id.clone());
                 self.record_command(&agg, &entity, op, None, actor, key, now);
                 self.save(agg, &applied, &entity, op, actor, key, now)?;
                 self.index_shipment(&id, order);
+                for code in codes {
+                    self.index_tracking(&code, &id);
+                }
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentFire { id, event, input } => {
@@ -296,13 +328,23 @@ impl Executor {
             }
             Command::ShipmentEdit { id, changes } => {
                 let (mut agg, _) = self.shipment(id)?;
+                let mut changes = changes.clone();
+                self.check_tracking_codes(&mut changes.add_tracking)?;
+                let codes: Vec<String> = changes
+                    .add_tracking
+                    .iter()
+                    .map(|t| t.code.clone())
+                    .collect();
                 let applied = self
                     .engine
                     .edit_shipment(&mut agg, id, changes.clone(), actor)?;
                 let entity = EntityRef::Shipment(id.clone());
-                let what = serde_json::to_string(changes).unwrap_or_default();
+                let what = serde_json::to_string(&changes).unwrap_or_default();
                 self.record_command(&agg, &entity, op, Some(what), actor, key, now);
                 self.save(agg, &applied, &entity, op, actor, key, now)?;
+                for code in codes {
+                    self.index_tracking(&code, id);
+                }
                 Ok(Reply::ok(op, entity, &applied))
             }
             Command::ShipmentDelete { id } => {
@@ -322,7 +364,7 @@ impl Executor {
                 dry_run,
             } => self.split(order, strategy, config, *dry_run, actor, key, now),
             Command::LocationAdd { location } => {
-                let entity = EntityRef::Order(String::new());
+                let entity = EntityRef::System(format!("location {}", location.id));
                 self.engine.authorize("location.add", &entity, actor)?;
                 if !crate::model::order::valid_id(&location.id) {
                     return Err(Error::bad_input(format!(
@@ -353,7 +395,7 @@ impl Executor {
                 })
             }
             Command::StockSet { location, sku, qty } => {
-                let entity = EntityRef::Order(String::new());
+                let entity = EntityRef::System(format!("stock of {sku} at {location}"));
                 self.engine.authorize("stock.set", &entity, actor)?;
                 self.location(location)?;
                 if sku.trim().is_empty() {
@@ -373,8 +415,19 @@ impl Executor {
                     ..Reply::ok(op, entity, &Applied::default())
                 })
             }
+            Command::ShipmentLabel {
+                id,
+                carrier,
+                service,
+            } => self.label(id, carrier.as_deref(), service.as_deref(), actor, key, now),
+            Command::ShipmentVoid { id } => self.void(id, actor, key, now),
+            Command::CarrierWebhook {
+                carrier,
+                headers,
+                body,
+            } => self.webhook(carrier, headers, body, actor, key, now),
             Command::OutboxAck { id } => {
-                let entity = EntityRef::Outbox(id.to_string());
+                let entity = EntityRef::System(format!("outbox entry {id}"));
                 self.engine.authorize("outbox.ack", &entity, actor)?;
                 if self.group.outbox_removed.contains(id)
                     || self.store.get(&keys::outbox(*id))?.is_none()
@@ -586,7 +639,7 @@ impl Executor {
                 .shipment_order(id)?
                 .map(Some)
                 .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found"))),
-            EntityRef::Outbox(_) => Ok(None),
+            EntityRef::System(_) => Ok(None),
         }
     }
 

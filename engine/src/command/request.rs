@@ -108,6 +108,35 @@ pub enum Command {
         /// Units on hand.
         qty: u32,
     },
+    /// Buy a label through a carrier; the carrier then handles the shipment.
+    #[serde(rename = "shipment.label")]
+    ShipmentLabel {
+        /// The shipment id.
+        id: String,
+        /// The carrier (default: the shipment's, else the order's).
+        #[serde(default)]
+        carrier: Option<String>,
+        /// The service.
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// Cancel a carrier-handled shipment through its carrier.
+    #[serde(rename = "shipment.void")]
+    ShipmentVoid {
+        /// The shipment id.
+        id: String,
+    },
+    /// Ingest one webhook request from a carrier.
+    #[serde(rename = "carrier.webhook")]
+    CarrierWebhook {
+        /// The carrier id.
+        carrier: String,
+        /// Request headers.
+        #[serde(default)]
+        headers: std::collections::BTreeMap<String, String>,
+        /// Request body.
+        body: String,
+    },
     /// Remove a delivered notification from the outbox.
     #[serde(rename = "outbox.ack")]
     OutboxAck {
@@ -131,6 +160,9 @@ impl Command {
             Command::ShipmentSplit { .. } => "shipment.split",
             Command::LocationAdd { .. } => "location.add",
             Command::StockSet { .. } => "stock.set",
+            Command::ShipmentLabel { .. } => "shipment.label",
+            Command::ShipmentVoid { .. } => "shipment.void",
+            Command::CarrierWebhook { .. } => "carrier.webhook",
             Command::OutboxAck { .. } => "outbox.ack",
         }
     }
@@ -208,6 +240,9 @@ pub struct Reply {
     /// Shipments the command created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created: Vec<String>,
+    /// For `carrier.webhook`: what became of each event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
     /// True when this is the stored reply of an earlier command with the same key.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replayed: bool,
@@ -230,6 +265,7 @@ impl Reply {
             error: None,
             proposal: None,
             created: Vec::new(),
+            events: Vec::new(),
             replayed: false,
         }
     }
@@ -246,6 +282,7 @@ impl Reply {
             error: None,
             proposal: None,
             created: Vec::new(),
+            events: Vec::new(),
             replayed: false,
         }
     }
@@ -262,6 +299,7 @@ impl Reply {
             error: Some(err.to_string()),
             proposal: None,
             created: Vec::new(),
+            events: Vec::new(),
             replayed: false,
         }
     }

@@ -231,3 +231,93 @@ impl Engine {
         Ok(())
     }
 }
+
+/// A label bought from a carrier for a shipment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelInfo {
+    /// The carrier id.
+    pub carrier: String,
+    /// The service.
+    pub service: Option<String>,
+    /// The tracking code, with the carrier's tracking URL.
+    pub tracking: Tracking,
+    /// Where the label file is.
+    pub label_path: String,
+    /// What it cost.
+    pub cost: crate::model::Money,
+}
+
+impl Engine {
+    /// Attaches a bought label: from now on the carrier handles the shipment (seed 002), so it
+    /// can't be edited or canceled by hand.
+    pub fn attach_label(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        label: LabelInfo,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.authorize("shipment.label", &entity, actor)?;
+        let shipment = agg
+            .shipment(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        let refuse = |message: String| -> Error {
+            Refusal {
+                entity: entity.clone(),
+                event: "shipment.label".into(),
+                blockers: vec![Blocker::Command { message }],
+            }
+            .into()
+        };
+        if shipment.carrier_handled {
+            return Err(refuse(format!(
+                "shipment {id} already has a label from {}",
+                shipment.carrier.clone().unwrap_or_default()
+            )));
+        }
+        if self.has_left(shipment) || self.is_released(shipment) {
+            return Err(refuse(format!(
+                "shipment {id} has left or was canceled; a label is no use"
+            )));
+        }
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let s = run.agg.shipment_mut(id).expect("checked above");
+        s.carrier = Some(label.carrier);
+        s.service = label.service;
+        s.tracking.push(label.tracking);
+        s.label = Some(label.label_path);
+        s.cost = Some(label.cost);
+        s.carrier_handled = true;
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Records the carrier's latest status on a shipment (attributes `carrier_status`,
+    /// `carrier_status_raw`, `carrier_event_at`, readable by guards).
+    pub fn note_carrier_status(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        raw: &str,
+        normalized: &str,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let s = run
+            .agg
+            .shipment_mut(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        s.attrs.insert("carrier_status".into(), normalized.into());
+        s.attrs.insert("carrier_status_raw".into(), raw.into());
+        s.attrs
+            .insert("carrier_event_at".into(), at.to_rfc3339().into());
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+}

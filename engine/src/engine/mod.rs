@@ -7,7 +7,7 @@ pub mod outcome;
 pub mod run;
 pub mod views;
 
-pub use edit::ShipmentEdit;
+pub use edit::{LabelInfo, ShipmentEdit};
 pub use outcome::{
     Applied, Blocker, EventCheck, Notification, Refusal, Step, StockAction, StockMove,
 };

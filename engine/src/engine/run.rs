@@ -105,7 +105,7 @@ impl<'a> Run<'a> {
     pub fn state_of(&self, entity: &EntityRef, machine: &Machine) -> Result<String> {
         let states = match entity {
             EntityRef::Shipment(id) => &self.shipment(id)?.states,
-            EntityRef::Order(_) | EntityRef::Outbox(_) => &self.agg.order.states,
+            EntityRef::Order(_) | EntityRef::System(_) => &self.agg.order.states,
         };
         Ok(states
             .get(&machine.name)
@@ -179,7 +179,7 @@ impl<'a> Run<'a> {
             order: self.order_facts(),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
-                EntityRef::Order(_) | EntityRef::Outbox(_) => None,
+                EntityRef::Order(_) | EntityRef::System(_) => None,
             },
             actor,
             input,
@@ -246,7 +246,7 @@ impl<'a> Run<'a> {
         let from = self.state_of(entity, machine)?;
         let to = transition.to.clone().unwrap_or_else(|| from.clone());
         let states = match entity {
-            EntityRef::Order(_) | EntityRef::Outbox(_) => &mut self.agg.order.states,
+            EntityRef::Order(_) | EntityRef::System(_) => &mut self.agg.order.states,
             EntityRef::Shipment(id) => {
                 &mut self
                     .agg
@@ -403,7 +403,7 @@ impl<'a> Run<'a> {
             }),
             EffectDef::Set(values) => {
                 let attrs = match entity {
-                    EntityRef::Order(_) | EntityRef::Outbox(_) => &mut self.agg.order.attrs,
+                    EntityRef::Order(_) | EntityRef::System(_) => &mut self.agg.order.attrs,
                     EntityRef::Shipment(id) => match self.agg.shipment_mut(id) {
                         Some(s) => &mut s.attrs,
                         None => return Ok(()),
@@ -430,7 +430,7 @@ impl<'a> Run<'a> {
                     (Scope::Shipment, EntityRef::Shipment(id)) => {
                         vec![EntityRef::Shipment(id.clone())]
                     }
-                    (Scope::Shipment, EntityRef::Order(_) | EntityRef::Outbox(_)) => {
+                    (Scope::Shipment, EntityRef::Order(_) | EntityRef::System(_)) => {
                         let target = self.workflow.machine(&cascade.machine).expect("validated");
                         let t = target.transition(&cascade.event).expect("validated");
                         self.agg

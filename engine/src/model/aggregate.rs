@@ -34,23 +34,24 @@ pub enum EntityRef {
     Order(String),
     /// A shipment, by id.
     Shipment(String),
-    /// An outbox entry, by id.
-    Outbox(String),
+    /// Something that is not an order or shipment (an outbox entry, a location, a carrier),
+    /// described in words.
+    System(String),
 }
 
 impl EntityRef {
-    /// The scope of the machines this entity runs (outbox entries run none; they count as order).
+    /// The scope of the machines this entity runs (system entities run none; they count as order).
     pub fn scope(&self) -> crate::rules::Scope {
         match self {
             EntityRef::Shipment(_) => crate::rules::Scope::Shipment,
-            EntityRef::Order(_) | EntityRef::Outbox(_) => crate::rules::Scope::Order,
+            EntityRef::Order(_) | EntityRef::System(_) => crate::rules::Scope::Order,
         }
     }
 
     /// The entity's id.
     pub fn id(&self) -> &str {
         match self {
-            EntityRef::Order(id) | EntityRef::Shipment(id) | EntityRef::Outbox(id) => id,
+            EntityRef::Order(id) | EntityRef::Shipment(id) | EntityRef::System(id) => id,
         }
     }
 }
@@ -60,7 +61,7 @@ impl fmt::Display for EntityRef {
         match self {
             EntityRef::Order(id) => write!(f, "order {id}"),
             EntityRef::Shipment(id) => write!(f, "shipment {id}"),
-            EntityRef::Outbox(id) => write!(f, "outbox entry {id}"),
+            EntityRef::System(what) => write!(f, "{what}"),
         }
     }
 }

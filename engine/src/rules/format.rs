@@ -28,6 +28,10 @@ pub struct RuleSet {
     /// strategy and cutoff. With none, every location serves every order.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub inventory_models: IndexMap<String, InventoryModelDef>,
+    /// What a carrier's normalized status does to a shipment: the shipment events to try, in
+    /// order; the first that can fire from the shipment's state fires (as role `carrier`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub carrier_events: IndexMap<String, Vec<String>>,
 }
 
 /// A named set of locations serving some markets.
@@ -231,6 +235,7 @@ pub const COMMAND_OPS: &[&str] = &[
     "location.add",
     "stock.set",
     "carrier.webhook",
+    "shipment.void",
     "outbox.ack",
 ];
 

@@ -135,6 +135,39 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             }
         }
     }
+    for (status, events) in &rules.carrier_events {
+        let path = format!("carrier_events.{status}");
+        if crate::carriers::Normalized::parse(status).is_none() {
+            errors.push(parsed.error(
+                &path,
+                format!("`{status}` is not a normalized carrier status"),
+                Some(suggest::help(
+                    status,
+                    crate::carriers::Normalized::ALL.iter().map(|n| n.as_str()),
+                )),
+            ));
+        }
+        for (i, event) in events.iter().enumerate() {
+            let known = rules
+                .machines
+                .values()
+                .filter(|m| m.scope == Scope::Shipment)
+                .any(|m| m.transitions.contains_key(event));
+            if !known {
+                let all: Vec<&str> = rules
+                    .machines
+                    .values()
+                    .filter(|m| m.scope == Scope::Shipment)
+                    .flat_map(|m| m.transitions.keys().map(String::as_str))
+                    .collect();
+                errors.push(parsed.error(
+                    &format!("{path}[{i}]"),
+                    format!("no shipment machine has a transition `{event}`"),
+                    Some(suggest::help(event, all.iter().copied())),
+                ));
+            }
+        }
+    }
     for (model, def) in &rules.inventory_models {
         if def.locations.is_empty() {
             errors.push(parsed.error(

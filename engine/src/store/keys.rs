@@ -11,6 +11,8 @@
 //! | `l/LOCATION` | a stock location |
 //! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
 //! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
+//! | `t/NUMBER` | the shipment a tracking number belongs to |
+//! | `e/CARRIER/EVENT` | a carrier event already applied (duplicates are dropped) |
 
 /// The key of an order aggregate.
 pub fn order(id: &str) -> Vec<u8> {
@@ -75,4 +77,14 @@ pub const RESERVATIONS: &[u8] = b"r/";
 /// The key of a reservation.
 pub fn reservation(shipment: &str, line: &str) -> Vec<u8> {
     [RESERVATIONS, shipment.as_bytes(), b"/", line.as_bytes()].concat()
+}
+
+/// The key of a tracking number's index entry (its shipment).
+pub fn tracking(number: &str) -> Vec<u8> {
+    [b"t/", number.as_bytes()].concat()
+}
+
+/// The key marking a carrier event as seen (duplicates are dropped).
+pub fn carrier_event(carrier: &str, event_id: &str) -> Vec<u8> {
+    [b"e/", carrier.as_bytes(), b"/", event_id.as_bytes()].concat()
 }

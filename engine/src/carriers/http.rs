@@ -1,0 +1,104 @@
+//! The HTTP host function carriers use to reach their APIs: only hosts the carrier's
+//! configuration allows, with a timeout and a bounded response size.
+
+use rhai::{Dynamic, EvalAltResult, ImmutableString, Map, Position};
+use std::cell::RefCell;
+use std::time::Duration;
+
+/// What the running adapter may do over the network.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HttpPolicy {
+    /// The carrier, for messages.
+    pub carrier: String,
+    /// Hosts it may call (e.g. `api.example.com`, `127.0.0.1`).
+    pub allowed_hosts: Vec<String>,
+    /// How long one request may take.
+    pub timeout: Duration,
+    /// Largest response body read, in bytes.
+    pub max_bytes: u64,
+}
+
+thread_local! {
+    static POLICY: RefCell<Option<HttpPolicy>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `policy` in force for the HTTP functions.
+pub fn with_policy<T>(policy: HttpPolicy, f: impl FnOnce() -> T) -> T {
+    let previous = POLICY.with(|p| p.replace(Some(policy)));
+    let result = f();
+    POLICY.with(|p| *p.borrow_mut() = previous);
+    result
+}
+
+fn fail(message: String) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(message.into(), Position::NONE).into()
+}
+
+fn request(method: &str, url: &str, body: Option<&str>) -> Result<Map, Box<EvalAltResult>> {
+    let policy = POLICY
+        .with(|p| p.borrow().clone())
+        .ok_or_else(|| fail("HTTP is only available to carrier adapters".into()))?;
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|_| fail(format!("`{url}` is not a URL")))?;
+    let host = uri.host().unwrap_or_default();
+    if !policy.allowed_hosts.iter().any(|h| h == host) {
+        return Err(fail(format!(
+            "carrier `{}` may not call host `{host}`; its configuration allows: {}",
+            policy.carrier,
+            if policy.allowed_hosts.is_empty() {
+                "none".to_string()
+            } else {
+                policy.allowed_hosts.join(", ")
+            }
+        )));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(policy.timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let response = match body {
+        None => agent.get(url).call(),
+        Some(b) => agent.post(url).content_type("application/json").send(b),
+    };
+    let mut response = response.map_err(|e| match e {
+        ureq::Error::Timeout(_) => fail(format!(
+            "{method} {url} timed out after {} ms",
+            policy.timeout.as_millis()
+        )),
+        other => fail(format!("{method} {url} failed: {other}")),
+    })?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(policy.max_bytes)
+        .read_to_string()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => fail(format!(
+                "{method} {url} timed out after {} ms",
+                policy.timeout.as_millis()
+            )),
+            ureq::Error::BodyExceedsLimit(_) => fail(format!(
+                "{method} {url}: the answer is larger than {} bytes",
+                policy.max_bytes
+            )),
+            other => fail(format!("{method} {url}: {other}")),
+        })?;
+    let mut map = Map::new();
+    map.insert("status".into(), Dynamic::from_int(i64::from(status)));
+    map.insert("body".into(), text.into());
+    Ok(map)
+}
+
+/// Registers `http_get(url)` and `http_post(url, json_body)`, each returning `#{ status, body }`.
+pub fn register(engine: &mut rhai::Engine) {
+    engine.register_fn("http_get", |url: ImmutableString| {
+        request("GET", &url, None)
+    });
+    engine.register_fn(
+        "http_post",
+        |url: ImmutableString, body: ImmutableString| request("POST", &url, Some(&body)),
+    );
+}
