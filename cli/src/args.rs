@@ -29,15 +29,25 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
     /// A folder of your own carrier adapters (*.rhai), searched before the built-in ones.
-    #[arg(long, global = true, env = "WAYBILL_CARRIERS")]
-    pub carriers: Option<PathBuf>,
+    #[arg(
+        long = "carriers-dir",
+        global = true,
+        env = "WAYBILL_CARRIERS",
+        value_name = "DIR"
+    )]
+    pub carriers_dir: Option<PathBuf>,
     /// Carrier configuration (YAML): per carrier id, `allowed_hosts`, `timeout_ms`,
     /// `max_response_bytes` and `values` for its script.
     #[arg(long, global = true, env = "WAYBILL_CARRIER_CONFIG")]
     pub carrier_config: Option<PathBuf>,
     /// A folder of your own split strategies (*.rhai), searched before the built-in ones.
-    #[arg(long, global = true, env = "WAYBILL_STRATEGIES")]
-    pub strategies: Option<PathBuf>,
+    #[arg(
+        long = "strategies-dir",
+        global = true,
+        env = "WAYBILL_STRATEGIES",
+        value_name = "DIR"
+    )]
+    pub strategies_dir: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -81,6 +91,9 @@ pub enum Command {
     /// Look inside the store.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Benchmarks that help you choose.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 /// How a command changes state: who acts, and its idempotency key.
@@ -387,6 +400,53 @@ pub enum CarrierCommand {
         #[command(flatten)]
         change: Change,
     },
+}
+
+/// `waybill bench ...`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Compare split strategies on a generated day of orders, or on your own data.
+    ///
+    /// Every strategy starts from the same stock and consumes it order by order. Reports
+    /// shipments per order, split rate, unit fill rate, backordered units, estimated shipping
+    /// cost (with --carrier), distance to the customer, and engine time per order.
+    Split(BenchSplitArgs),
+}
+
+/// Arguments of `bench split`.
+#[derive(Debug, Args)]
+pub struct BenchSplitArgs {
+    /// Strategies to compare; chain post-splitters with `+` (e.g. `split_shipments+by_weight`).
+    /// Default: every shipped splitter.
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Vec<String>,
+    /// Orders to generate.
+    #[arg(long, default_value_t = 10_000)]
+    pub orders: usize,
+    /// Locations to generate.
+    #[arg(long, default_value_t = 10)]
+    pub locations: usize,
+    /// Distinct SKUs to generate.
+    #[arg(long, default_value_t = 2_000)]
+    pub skus: usize,
+    /// Seed: the same seed gives the same numbers.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Your orders, JSON Lines in the order file format (with --stock-file and --locations-file).
+    #[arg(long, requires_all = ["stock_file", "locations_file"])]
+    pub orders_file: Option<PathBuf>,
+    /// Your stock, CSV with header `location,sku,qty`.
+    #[arg(long, requires = "orders_file")]
+    pub stock_file: Option<PathBuf>,
+    /// Your locations, CSV with header `id,name,priority,country,lat,lng`.
+    #[arg(long, requires = "orders_file")]
+    pub locations_file: Option<PathBuf>,
+    /// Price each shipment with this carrier's rates.
+    #[arg(long)]
+    pub carrier: Option<String>,
+    /// Write an SVG (or, for a .html name, an HTML page) chart comparing the strategies.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// `waybill outbox ...`

@@ -3,6 +3,7 @@
 
 mod apply_cmd;
 mod args;
+mod bench_cmd;
 mod can;
 mod carrier_cmd;
 mod demo;
@@ -39,6 +40,7 @@ fn main() {
         Command::Stock(cmd) => stock_cmd::stock(&cli, cmd),
         Command::Strategy(cmd) => strategy_cmd::run(&cli, cmd),
         Command::Carrier(cmd) => carrier_cmd::run(&cli, cmd),
+        Command::Bench(cmd) => bench_cmd::run(&cli, cmd),
         Command::Apply(args) => apply_cmd::run(&cli, args),
         Command::Store(cmd) => store_cmd::run(&cli, cmd),
     };

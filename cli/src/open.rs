@@ -41,7 +41,7 @@ pub fn carriers(cli: &Cli) -> Result<waybill_engine::carriers::Carriers> {
     };
     Ok(waybill_engine::carriers::Carriers {
         dirs: cli
-            .carriers
+            .carriers_dir
             .iter()
             .cloned()
             .chain([std::path::PathBuf::from("carriers")])
@@ -52,7 +52,7 @@ pub fn carriers(cli: &Cli) -> Result<waybill_engine::carriers::Carriers> {
 
 /// Where strategies are looked up: `--strategies`, then `rules/strategies` of the working folder.
 pub fn strategy_dirs(cli: &Cli) -> Vec<std::path::PathBuf> {
-    cli.strategies
+    cli.strategies_dir
         .iter()
         .cloned()
         .chain([std::path::PathBuf::from("rules/strategies")])

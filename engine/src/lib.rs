@@ -4,6 +4,7 @@
 //! one sandboxed Rhai host ([`script`]), and driven by commands ([`engine`]) over the domain
 //! ([`model`]). The CLI is a thin layer over this crate.
 
+pub mod bench;
 pub mod carriers;
 pub mod command;
 pub mod engine;
