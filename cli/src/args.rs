@@ -94,6 +94,13 @@ pub enum Command {
     /// Benchmarks that help you choose.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Print a shell completion script (e.g. `waybill completions bash > /etc/bash_completion.d/waybill`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `waybill man > waybill.1`.
+    Man,
 }
 
 /// How a command changes state: who acts, and its idempotency key.

@@ -7,6 +7,7 @@ mod bench_cmd;
 mod can;
 mod carrier_cmd;
 mod demo;
+mod docs_cmd;
 mod exit;
 mod load;
 mod open;
@@ -41,6 +42,8 @@ fn main() {
         Command::Strategy(cmd) => strategy_cmd::run(&cli, cmd),
         Command::Carrier(cmd) => carrier_cmd::run(&cli, cmd),
         Command::Bench(cmd) => bench_cmd::run(&cli, cmd),
+        Command::Completions { shell } => docs_cmd::completions(*shell),
+        Command::Man => docs_cmd::man(),
         Command::Apply(args) => apply_cmd::run(&cli, args),
         Command::Store(cmd) => store_cmd::run(&cli, cmd),
     };

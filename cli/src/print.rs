@@ -34,3 +34,14 @@ pub fn applied(applied: &Applied, indent: &str) -> String {
     }
     out
 }
+
+/// Writes bytes to stdout; a reader that stopped early (`| head`) is not an error.
+pub fn raw(bytes: &[u8]) -> waybill_engine::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
+            waybill_engine::Error::Storage(format!("cannot write to stdout: {e}")),
+        ),
+        _ => Ok(()),
+    }
+}

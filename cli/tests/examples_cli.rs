@@ -1,0 +1,159 @@
+//! The example workflows in rules/examples load cleanly and work end to end.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Run {
+    dir: tempfile::TempDir,
+    rules: String,
+}
+
+impl Run {
+    fn new(example: &str) -> Run {
+        let rules = format!(
+            "{}/../rules/examples/{example}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let run = Run {
+            dir: tempfile::tempdir().unwrap(),
+            rules,
+        };
+        let order = r#"{"id": "ORD-1", "lines": [{"id": "l1", "sku": "MUG", "qty": 2, "price": "10.00"}], "shipping": {"address": {"country": "NL"}}}"#;
+        let file = run.dir.path().join("order.json");
+        std::fs::write(&file, order).unwrap();
+        run.ok(&["order", "create", file.to_str().unwrap()]);
+        run
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = Command::cargo_bin("waybill").unwrap();
+        cmd.env_remove("WAYBILL_RULES").env_remove("WAYBILL_DATA");
+        cmd.arg("--data")
+            .arg(self.dir.path().join("data"))
+            .arg("--rules")
+            .arg(&self.rules);
+        cmd.args(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn states(&self) -> Value {
+        let out = self.ok(&["--json", "order", "show", "ORD-1"]);
+        serde_json::from_str::<Value>(&out).unwrap()["order"]["states"].clone()
+    }
+}
+
+#[test]
+fn every_example_checks_clean() {
+    for example in ["sylius", "warehouse"] {
+        let path = format!(
+            "{}/../rules/examples/{example}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let out = Command::cargo_bin("waybill")
+            .unwrap()
+            .args(["rules", "check", &path])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{example} has warnings: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_sylius_style_order_is_checked_out_paid_shipped_and_fulfilled() {
+    let run = Run::new("sylius");
+    assert_eq!(
+        run.states(),
+        serde_json::json!({"order": "cart", "payment": "cart", "shipping": "cart"})
+    );
+    run.ok(&["--as", "customer", "order", "fire", "ORD-1", "checkout"]);
+    assert_eq!(
+        run.states(),
+        serde_json::json!({"order": "new", "payment": "awaiting_payment", "shipping": "ready"})
+    );
+    run.ok(&[
+        "order",
+        "fire",
+        "ORD-1",
+        "capture",
+        "--input",
+        "amount=20.00",
+    ]);
+    run.ok(&[
+        "shipment",
+        "create",
+        "ORD-1",
+        "--item",
+        "l1:2",
+        "--tracking",
+        "T-1",
+    ]);
+    let out = run.ok(&["shipment", "fire", "SHP-1", "ship"]);
+    assert!(
+        out.contains("order ORD-1 order: new -> fulfilled (fulfill, system, auto)"),
+        "{out}"
+    );
+    assert_eq!(
+        run.states(),
+        serde_json::json!({"order": "fulfilled", "payment": "paid", "shipping": "shipped"})
+    );
+}
+
+#[test]
+fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
+    let run = Run::new("warehouse");
+    run.ok(&[
+        "shipment",
+        "create",
+        "ORD-1",
+        "--item",
+        "l1:2",
+        "--tracking",
+        "T-1",
+    ]);
+    let out = run.cmd(&["shipment", "fire", "SHP-1", "ship"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this fires only from `packed`"));
+    let out = run.cmd(&[
+        "--as",
+        "sales_portal",
+        "shipment",
+        "fire",
+        "SHP-1",
+        "start_picking",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "only the warehouse and back office pick"
+    );
+    for event in ["start_picking", "pack", "finish_packing"] {
+        run.ok(&["--as", "warehouse", "shipment", "fire", "SHP-1", event]);
+    }
+    assert_eq!(
+        run.states()["fulfillment"],
+        "dispatched",
+        "everything packed: dispatched"
+    );
+    run.ok(&["shipment", "fire", "SHP-1", "ship"]);
+    assert_eq!(run.states()["fulfillment"], "fulfilled");
+}
