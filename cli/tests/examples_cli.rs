@@ -157,3 +157,36 @@ fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
     run.ok(&["shipment", "fire", "SHP-1", "ship"]);
     assert_eq!(run.states()["fulfillment"], "fulfilled");
 }
+
+#[test]
+fn the_readme_examples_pass_their_checks() {
+    let docs = format!("{}/../docs/examples", env!("CARGO_MANIFEST_DIR"));
+    let carrier = Command::cargo_bin("waybill")
+        .unwrap()
+        .args(["carrier", "check", &format!("{docs}/swiftpost.rhai")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&carrier.stdout);
+    assert_eq!(
+        carrier.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&carrier.stderr)
+    );
+    assert!(
+        text.contains("ok             parse_webhook  out.json: 1 event(s)"),
+        "{text}"
+    );
+    let strategy = Command::cargo_bin("waybill")
+        .unwrap()
+        .args(["strategy", "check", &format!("{docs}/local_first.rhai")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        strategy.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&strategy.stdout)
+    );
+    assert!(String::from_utf8_lossy(&strategy.stdout).contains("0 problem(s)"));
+}
