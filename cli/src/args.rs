@@ -485,6 +485,9 @@ pub struct ApplyArgs {
 pub enum StoreCommand {
     /// Print every key and value (one JSON object per line).
     Dump,
+    /// Verify every invariant: orders settled, money and quantities within bounds, reservations
+    /// matching stock levels. Exit 0 when sound, 3 with the list of problems otherwise.
+    Check,
 }
 
 /// `waybill rules ...`

@@ -1,4 +1,4 @@
-//! `waybill store dump`.
+//! `waybill store dump | check`.
 
 use crate::args::{Cli, StoreCommand};
 use crate::open;
@@ -7,6 +7,35 @@ use waybill_engine::Result;
 /// Runs a `store` subcommand.
 pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
     match cmd {
+        StoreCommand::Check => {
+            let problems = open::executor(cli)?.check_invariants()?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"sound": problems.is_empty(), "problems": problems})
+                );
+            } else {
+                for p in &problems {
+                    println!("problem: {p}");
+                }
+                println!(
+                    "{}",
+                    if problems.is_empty() {
+                        "the store is sound"
+                    } else {
+                        "the store has problems"
+                    }
+                );
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(waybill_engine::Error::Storage(format!(
+                    "{} invariant(s) broken",
+                    problems.len()
+                )))
+            }
+        }
         StoreCommand::Dump => {
             for (key, value) in open::executor(cli)?.dump()? {
                 let key: String = key

@@ -138,5 +138,8 @@ fn the_demo_tells_the_story_and_leaves_a_sound_store() {
             "{sku}: reserved = live reservations"
         );
     }
+    // And everything the engine itself can check: settled orders, money, reservations.
+    let sound = json(&data, &["store", "check"]);
+    assert_eq!(sound["sound"], true, "{sound}");
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -2,6 +2,7 @@
 //! group. Commands in a group see the writes of the commands before them.
 
 mod carrier_ops;
+mod invariants;
 
 use super::request::{Command, Reply, Request};
 use crate::engine::{Actor, Applied, Engine, Refusal};
