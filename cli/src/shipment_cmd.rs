@@ -125,7 +125,10 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             reply::finish(cli, reply)
         }
         ShipmentCommand::Rates { id, carrier } => {
-            let rates = open::executor(cli)?.rates(id, carrier.as_deref())?;
+            let (rates, skipped) = open::executor(cli)?.rates(id, carrier.as_deref())?;
+            for s in &skipped {
+                eprintln!("warning: no rates from {s}");
+            }
             if cli.json {
                 println!("{}", serde_json::to_string(&rates).expect("JSON"));
             } else {

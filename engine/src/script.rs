@@ -51,6 +51,16 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
+/// Runs `f` (a host function waiting on something outside the script, like an HTTP call that
+/// has its own timeout) without counting its time against the running script's time limit.
+pub fn outside_time_limit<T>(f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let result = f();
+    let waited = start.elapsed();
+    DEADLINE.with(|d| d.set(d.get().map(|end| end + waited)));
+    result
+}
+
 /// The sandboxed Rhai engine, shared by everything that runs scripts.
 pub struct ScriptHost {
     engine: Engine,

@@ -58,10 +58,11 @@ fn request(method: &str, url: &str, body: Option<&str>) -> Result<Map, Box<EvalA
         .http_status_as_error(false)
         .build()
         .into();
-    let response = match body {
+    // Waiting on the network counts against the HTTP timeout, not the script's time limit.
+    let response = crate::script::outside_time_limit(|| match body {
         None => agent.get(url).call(),
         Some(b) => agent.post(url).content_type("application/json").send(b),
-    };
+    });
     let mut response = response.map_err(|e| match e {
         ureq::Error::Timeout(_) => fail(format!(
             "{method} {url} timed out after {} ms",
@@ -70,22 +71,24 @@ fn request(method: &str, url: &str, body: Option<&str>) -> Result<Map, Box<EvalA
         other => fail(format!("{method} {url} failed: {other}")),
     })?;
     let status = response.status().as_u16();
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(policy.max_bytes)
-        .read_to_string()
-        .map_err(|e| match e {
-            ureq::Error::Timeout(_) => fail(format!(
-                "{method} {url} timed out after {} ms",
-                policy.timeout.as_millis()
-            )),
-            ureq::Error::BodyExceedsLimit(_) => fail(format!(
-                "{method} {url}: the answer is larger than {} bytes",
-                policy.max_bytes
-            )),
-            other => fail(format!("{method} {url}: {other}")),
-        })?;
+    let text = crate::script::outside_time_limit(|| {
+        response
+            .body_mut()
+            .with_config()
+            .limit(policy.max_bytes)
+            .read_to_string()
+    })
+    .map_err(|e| match e {
+        ureq::Error::Timeout(_) => fail(format!(
+            "{method} {url} timed out after {} ms",
+            policy.timeout.as_millis()
+        )),
+        ureq::Error::BodyExceedsLimit(_) => fail(format!(
+            "{method} {url}: the answer is larger than {} bytes",
+            policy.max_bytes
+        )),
+        other => fail(format!("{method} {url}: {other}")),
+    })?;
     let mut map = Map::new();
     map.insert("status".into(), Dynamic::from_int(i64::from(status)));
     map.insert("body".into(), text.into());

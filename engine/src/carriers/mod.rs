@@ -67,11 +67,15 @@ impl Carriers {
                 crate::rules::suggest::help(spec, ids.iter().map(String::as_str)),
             ));
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let config = self.config.get(&stem).cloned().unwrap_or_default();
+        // Configuration is by carrier id: the spec, or a file's stem.
+        let id = if spec.ends_with(".rhai") {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            spec.to_string()
+        };
+        let config = self.config.get(&id).cloned().unwrap_or_default();
         Adapter::compile(&source, path, &config, host())
     }
 

@@ -74,23 +74,35 @@ impl Executor {
         Ok(m)
     }
 
-    /// Prices of every carrier (or one) for a shipment.
-    pub fn rates(&self, shipment_id: &str, carrier: Option<&str>) -> Result<Vec<Rate>> {
+    /// Prices of every carrier (or one) for a shipment, cheapest first. Asking every carrier,
+    /// one that fails is skipped and named in the second list.
+    pub fn rates(
+        &self,
+        shipment_id: &str,
+        carrier: Option<&str>,
+    ) -> Result<(Vec<Rate>, Vec<String>)> {
         let (agg, shipment) = self.shipment(shipment_id)?;
         let ids = match carrier {
             Some(c) => vec![c.to_string()],
             None => self.carriers.ids(),
         };
         let mut rates = Vec::new();
+        let mut skipped = Vec::new();
         for id in ids {
-            let adapter = self.carriers.load(&id)?;
-            if carrier.is_none() && !adapter.supports("rates", 1) {
-                continue;
+            let answer = self.carriers.load(&id).and_then(|adapter| {
+                if carrier.is_none() && !adapter.supports("rates", 1) {
+                    return Ok(Vec::new());
+                }
+                adapter.rates(self.parcel(&agg, &shipment, None)?)
+            });
+            match answer {
+                Ok(r) => rates.extend(r),
+                Err(e) if carrier.is_none() => skipped.push(format!("{id}: {e}")),
+                Err(e) => return Err(e),
             }
-            rates.extend(adapter.rates(self.parcel(&agg, &shipment, None)?)?);
         }
         rates.sort_by(|a, b| a.price.cmp(&b.price));
-        Ok(rates)
+        Ok((rates, skipped))
     }
 
     /// Buys a label and stores it; the carrier then handles the shipment.
@@ -180,6 +192,19 @@ impl Executor {
         };
         if !shipment.carrier_handled {
             return Err(refuse(format!("shipment {id} is not handled by a carrier; cancel it with `shipment fire {id} cancel`")));
+        }
+        // Ask the carrier only if the rules would let the shipment be canceled now.
+        let system = Actor::role(crate::engine::SYSTEM_ROLE);
+        let checks = self.engine.can(&agg, &entity, &system)?;
+        if let Some(check) = checks
+            .iter()
+            .find(|c| c.event == "carrier_cancel" && !c.allowed)
+        {
+            let why: Vec<String> = check.blockers.iter().map(ToString::to_string).collect();
+            return Err(refuse(format!(
+                "shipment {id} can't be canceled now (`carrier_cancel`): {}",
+                why.join("; ")
+            )));
         }
         let adapter = self.adapter_for(&agg, &shipment, None)?;
         let number = shipment
