@@ -101,7 +101,7 @@ impl Executor {
                 Err(e) => return Err(e),
             }
         }
-        rates.sort_by(|a, b| a.price.cmp(&b.price));
+        rates.sort_by_key(|r| r.price);
         Ok((rates, skipped))
     }
 
