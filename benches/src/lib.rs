@@ -1,5 +1,7 @@
 //! Workloads shared by the criterion benches.
 
+pub mod native_split;
+
 use chrono::Utc;
 use std::sync::Arc;
 use waybill_engine::model::{ShipmentItem, Tracking};

@@ -9,20 +9,26 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Units available per (location, SKU), shared cheaply with scripts as `stock`.
+/// Units available per (location, SKU), shared cheaply with scripts as `stock`; a lookup
+/// allocates nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StockView(Arc<HashMap<(String, String), i64>>);
+pub struct StockView(Arc<HashMap<String, HashMap<String, i64>>>);
 
 impl StockView {
     /// A view of these levels.
     pub fn new(levels: HashMap<(String, String), i64>) -> StockView {
-        StockView(Arc::new(levels))
+        let mut by_location: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        for ((location, sku), qty) in levels {
+            by_location.entry(location).or_default().insert(sku, qty);
+        }
+        StockView(Arc::new(by_location))
     }
 
     /// Units of `sku` available at `location` (0 when unknown).
     pub fn available(&self, location: &str, sku: &str) -> i64 {
         self.0
-            .get(&(location.to_string(), sku.to_string()))
+            .get(location)
+            .and_then(|skus| skus.get(sku))
             .copied()
             .unwrap_or(0)
             .max(0)

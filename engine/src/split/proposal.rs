@@ -35,7 +35,7 @@ impl Proposal {
                 Some(v) => v
                     .clone()
                     .try_cast::<Array>()
-                    .ok_or(format!("`{name}` must be an array, not {}", v.type_name())),
+                    .ok_or_else(|| format!("`{name}` must be an array, not {}", v.type_name())),
             }
         };
         if let Some(key) = map
@@ -51,15 +51,15 @@ impl Proposal {
             let where_ = format!("packages[{i}]");
             let p = p
                 .try_cast::<Map>()
-                .ok_or(format!("{where_} must be a map #{{ location, items }}"))?;
+                .ok_or_else(|| format!("{where_} must be a map #{{ location, items }}"))?;
             let location = string(&p, "location", &where_)?;
             let items_value = p
                 .get("items")
                 .cloned()
-                .ok_or(format!("{where_} has no `items`"))?;
+                .ok_or_else(|| format!("{where_} has no `items`"))?;
             let items = items_value
                 .try_cast::<Array>()
-                .ok_or(format!("{where_}.items must be an array"))?;
+                .ok_or_else(|| format!("{where_}.items must be an array"))?;
             let items = items
                 .into_iter()
                 .enumerate()
@@ -109,7 +109,9 @@ impl Proposal {
 }
 
 fn string(map: &Map, key: &str, where_: &str) -> Result<String, String> {
-    let v = map.get(key).ok_or(format!("{where_} has no `{key}`"))?;
+    let v = map
+        .get(key)
+        .ok_or_else(|| format!("{where_} has no `{key}`"))?;
     v.clone()
         .into_string()
         .map_err(|t| format!("{where_}.{key} must be a string, not {t}"))
@@ -118,9 +120,11 @@ fn string(map: &Map, key: &str, where_: &str) -> Result<String, String> {
 fn item(value: Dynamic, where_: &str) -> Result<ShipmentItem, String> {
     let map = value
         .try_cast::<Map>()
-        .ok_or(format!("{where_} must be a map #{{ line, qty }}"))?;
+        .ok_or_else(|| format!("{where_} must be a map #{{ line, qty }}"))?;
     let line = string(&map, "line", where_)?;
-    let qty = map.get("qty").ok_or(format!("{where_} has no `qty`"))?;
+    let qty = map
+        .get("qty")
+        .ok_or_else(|| format!("{where_} has no `qty`"))?;
     let qty = qty
         .as_int()
         .map_err(|t| format!("{where_}.qty must be a whole number, not {t}"))?;
