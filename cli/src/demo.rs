@@ -58,17 +58,7 @@ impl Demo {
                     println!("    {e}");
                 }
                 if let Some(p) = &r.proposal {
-                    for pkg in &p.packages {
-                        let items: Vec<String> = pkg
-                            .items
-                            .iter()
-                            .map(|i| format!("{}:{}", i.line, i.qty))
-                            .collect();
-                        println!("    package from {}: {}", pkg.location, items.join(", "));
-                    }
-                    for b in &p.backorder {
-                        println!("    backordered {}:{}", b.line, b.qty);
-                    }
+                    print!("{}", print::proposal(p, "    "));
                 }
             }
             Err(Error::Storage(e)) => return Err(Error::Storage(e.clone())),

@@ -68,6 +68,12 @@ pub fn request(cli: &Cli, change: &Change, command: Command) -> Request {
     }
 }
 
+/// Runs one state-changing command from the command line and prints its reply.
+pub fn change(cli: &Cli, change: &Change, command: Command) -> Result<()> {
+    let reply = executor(cli)?.run(request(cli, change, command))?;
+    crate::reply::finish(cli, reply)
+}
+
 /// `KEY=VALUE` pairs; values that look like numbers or booleans become them.
 pub fn input(pairs: &[String]) -> Result<Input> {
     let mut input = Input::new();

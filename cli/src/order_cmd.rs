@@ -43,16 +43,14 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                 event: event.clone(),
                 input,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         OrderCommand::Note { id, text, change } => {
             let command = Command::OrderNote {
                 id: id.clone(),
                 text: text.clone(),
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         OrderCommand::Customer {
             id,
@@ -71,8 +69,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                 id: id.clone(),
                 customer,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         OrderCommand::Show { id } => {
             let agg = open::executor(cli)?.order(id)?;

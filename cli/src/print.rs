@@ -45,3 +45,24 @@ pub fn raw(bytes: &[u8]) -> waybill_engine::Result<()> {
         _ => Ok(()),
     }
 }
+
+/// A split proposal: one line per package, then the backorder.
+pub fn proposal(p: &waybill_engine::split::Proposal, indent: &str) -> String {
+    let mut out = String::new();
+    for pkg in &p.packages {
+        let items: Vec<String> = pkg
+            .items
+            .iter()
+            .map(|i| format!("{}:{}", i.line, i.qty))
+            .collect();
+        out += &format!(
+            "{indent}package from {}: {}\n",
+            pkg.location,
+            items.join(", ")
+        );
+    }
+    for b in &p.backorder {
+        out += &format!("{indent}backorder: {}:{}\n", b.line, b.qty);
+    }
+    out
+}

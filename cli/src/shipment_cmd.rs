@@ -30,8 +30,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 order: order.clone(),
                 shipment,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         ShipmentCommand::Fire {
             id,
@@ -45,8 +44,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 event: event.clone(),
                 input,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         ShipmentCommand::Edit {
             id,
@@ -75,8 +73,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 id: id.clone(),
                 changes,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         ShipmentCommand::Delete { id, yes, change } => {
             if !yes {
@@ -85,8 +82,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 )));
             }
             let command = Command::ShipmentDelete { id: id.clone() };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         ShipmentCommand::Split {
             order,
@@ -105,17 +101,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
             if !cli.json {
                 if let Some(p) = &reply.proposal {
-                    for pkg in &p.packages {
-                        let items: Vec<String> = pkg
-                            .items
-                            .iter()
-                            .map(|i| format!("{}:{}", i.line, i.qty))
-                            .collect();
-                        println!("package from {}: {}", pkg.location, items.join(", "));
-                    }
-                    for b in &p.backorder {
-                        println!("backorder: {}:{}", b.line, b.qty);
-                    }
+                    print!("{}", crate::print::proposal(p, ""));
                     if *dry_run {
                         println!("(dry run: nothing was reserved or created)");
                         return Ok(());

@@ -74,8 +74,7 @@ pub fn stock(cli: &Cli, cmd: &StockCommand) -> Result<()> {
                 sku: sku.clone(),
                 qty: *qty,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
-            reply::finish(cli, reply)
+            open::change(cli, change, command)
         }
         StockCommand::Show { location, sku } => {
             let exec = open::executor(cli)?;

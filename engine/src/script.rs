@@ -61,6 +61,27 @@ pub fn outside_time_limit<T>(f: impl FnOnce() -> T) -> T {
     result
 }
 
+/// The names of the scripts (`*.rhai`) in `dirs` and of `builtin` ones, sorted, without repeats.
+pub fn names_in(dirs: &[std::path::PathBuf], builtin: &[(&str, &str)]) -> Vec<String> {
+    let mut names: Vec<String> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.path()
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".rhai")
+                .map(String::from)
+        })
+        .chain(builtin.iter().map(|(name, _)| name.to_string()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The sandboxed Rhai engine, shared by everything that runs scripts.
 pub struct ScriptHost {
     engine: Engine,

@@ -81,23 +81,6 @@ impl Carriers {
 
     /// Every carrier id: the folders' and the built-in ones, sorted.
     pub fn ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .dirs
-            .iter()
-            .filter_map(|d| std::fs::read_dir(d).ok())
-            .flatten()
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.path()
-                    .file_name()?
-                    .to_str()?
-                    .strip_suffix(".rhai")
-                    .map(String::from)
-            })
-            .chain(BUILTIN.iter().map(|(id, _)| id.to_string()))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        crate::script::names_in(&self.dirs, BUILTIN)
     }
 }

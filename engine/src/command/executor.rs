@@ -828,12 +828,7 @@ impl Executor {
     fn check_location(&self, agg: &OrderAggregate, location: &str, op: &str) -> Result<()> {
         let loc = self.location(location)?;
         let refuse = |message: String| -> Error {
-            Refusal {
-                entity: EntityRef::Order(agg.order.spec.id.clone()),
-                event: op.to_string(),
-                blockers: vec![crate::engine::Blocker::Command { message }],
-            }
-            .into()
+            Refusal::command(&EntityRef::Order(agg.order.spec.id.clone()), op, message)
         };
         if loc.on_hold {
             return Err(refuse(format!("location `{location}` is on hold")));
@@ -935,14 +930,7 @@ impl Executor {
         let entity = EntityRef::Order(order.to_string());
         self.engine.authorize(op, &entity, actor)?;
         let mut agg = self.order(order)?;
-        let refuse = |message: String| -> Error {
-            Refusal {
-                entity: entity.clone(),
-                event: op.into(),
-                blockers: vec![crate::engine::Blocker::Command { message }],
-            }
-            .into()
-        };
+        let refuse = |message: String| -> Error { Refusal::command(&entity, op, message) };
         if !agg.order.spec.kind.ships() {
             return Err(refuse(format!(
                 "order `{order}` is a {}; quotes and requests get no shipments",

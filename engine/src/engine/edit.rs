@@ -3,7 +3,7 @@
 //! the automatic transitions like any other change.
 
 use super::run::Run;
-use super::{Actor, Applied, Blocker, Engine, Refusal, StockAction, StockMove};
+use super::{Actor, Applied, Engine, Refusal, StockAction, StockMove};
 use crate::error::{Error, Result};
 use crate::model::{Customer, EntityRef, Note, OrderAggregate, ShipmentItem, Tracking};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -86,14 +86,8 @@ impl Engine {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
-        let refuse = |message: String| -> Error {
-            Refusal {
-                entity: entity.clone(),
-                event: "shipment.edit".into(),
-                blockers: vec![Blocker::Command { message }],
-            }
-            .into()
-        };
+        let refuse =
+            |message: String| -> Error { Refusal::command(&entity, "shipment.edit", message) };
         if shipment.carrier_handled {
             return Err(refuse(
                 "the carrier handles this shipment; it can't be edited by hand".into(),
@@ -142,16 +136,8 @@ impl Engine {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
-        let refuse = |message: &str| -> Error {
-            Refusal {
-                entity: entity.clone(),
-                event: "shipment.delete".into(),
-                blockers: vec![Blocker::Command {
-                    message: message.into(),
-                }],
-            }
-            .into()
-        };
+        let refuse =
+            |message: &str| -> Error { Refusal::command(&entity, "shipment.delete", message) };
         if shipment.carrier_handled {
             return Err(refuse(
                 "the carrier handles this shipment; cancel it through the carrier",
@@ -262,14 +248,8 @@ impl Engine {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
-        let refuse = |message: String| -> Error {
-            Refusal {
-                entity: entity.clone(),
-                event: "shipment.label".into(),
-                blockers: vec![Blocker::Command { message }],
-            }
-            .into()
-        };
+        let refuse =
+            |message: String| -> Error { Refusal::command(&entity, "shipment.label", message) };
         if shipment.carrier_handled {
             return Err(refuse(format!(
                 "shipment {id} already has a label from {}",

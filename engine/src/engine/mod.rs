@@ -189,14 +189,8 @@ impl Engine {
                 "shipment id `{id}` is not a valid id"
             )));
         }
-        let refuse = |message: String| -> Error {
-            Refusal {
-                entity: order_ref.clone(),
-                event: "shipment.create".into(),
-                blockers: vec![Blocker::Command { message }],
-            }
-            .into()
-        };
+        let refuse =
+            |message: String| -> Error { Refusal::command(&order_ref, "shipment.create", message) };
         if !agg.order.spec.kind.ships() {
             return Err(refuse(format!(
                 "order `{}` is a {}; quotes and requests get no shipments",

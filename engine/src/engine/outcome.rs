@@ -204,6 +204,20 @@ pub struct Refusal {
     pub blockers: Vec<Blocker>,
 }
 
+impl Refusal {
+    /// A refused command (not a transition) with one reason, as an error.
+    pub fn command(entity: &EntityRef, op: &str, message: impl Into<String>) -> crate::Error {
+        Refusal {
+            entity: entity.clone(),
+            event: op.to_string(),
+            blockers: vec![Blocker::Command {
+                message: message.into(),
+            }],
+        }
+        .into()
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "refused: `{}` on {}", self.event, self.entity)?;

@@ -152,23 +152,7 @@ impl Strategy {
 
     /// The strategy names in `dirs` and the built-in ones, sorted.
     pub fn names(dirs: &[PathBuf]) -> Vec<String> {
-        let mut names: Vec<String> = dirs
-            .iter()
-            .filter_map(|d| std::fs::read_dir(d).ok())
-            .flatten()
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.path()
-                    .file_name()?
-                    .to_str()?
-                    .strip_suffix(".rhai")
-                    .map(String::from)
-            })
-            .chain(BUILTIN.iter().map(|(name, _)| name.to_string()))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        crate::script::names_in(dirs, BUILTIN)
     }
 
     /// Whether it is a post-splitter.

@@ -3,7 +3,7 @@
 use super::Executor;
 use crate::carriers::{Adapter, CarrierEvent, Rate};
 use crate::command::request::Reply;
-use crate::engine::{Actor, Applied, Blocker, LabelInfo, Refusal};
+use crate::engine::{Actor, Applied, LabelInfo, Refusal};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate, Shipment, Tracking};
 use crate::store::{codec, keys, Write};
@@ -182,14 +182,7 @@ impl Executor {
         let entity = EntityRef::Shipment(id.to_string());
         self.engine.authorize(op, &entity, actor)?;
         let (mut agg, shipment) = self.shipment(id)?;
-        let refuse = |message: String| -> Error {
-            Refusal {
-                entity: entity.clone(),
-                event: op.into(),
-                blockers: vec![Blocker::Command { message }],
-            }
-            .into()
-        };
+        let refuse = |message: String| -> Error { Refusal::command(&entity, op, message) };
         if !shipment.carrier_handled {
             return Err(refuse(format!("shipment {id} is not handled by a carrier; cancel it with `shipment fire {id} cancel`")));
         }
