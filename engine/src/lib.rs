@@ -2,7 +2,10 @@
 //!
 //! Workflows are declared in YAML ([`rules`]), compiled once ([`workflow`]) with guards in the
 //! one sandboxed Rhai host ([`script`]), and driven by commands ([`engine`]) over the domain
-//! ([`model`]). The CLI is a thin layer over this crate.
+//! ([`model`]). The [`command`] executor runs commands against a [`store`] (sled, or memory),
+//! one atomic write each, applying their stock effects ([`inventory`]). Split strategies
+//! ([`split`]) and carrier adapters ([`carriers`]) are Rhai scripts in the same host, and
+//! [`bench`] compares strategies on a day of orders. The CLI is a thin layer over this crate.
 
 pub mod bench;
 pub mod carriers;
