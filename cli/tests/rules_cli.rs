@@ -91,9 +91,13 @@ fn every_misspelt_to_state_is_located_and_corrected() {
         let place = format!("default.yaml:{}:{}:", index + 1, at + 5);
         assert!(err.contains(&place), "expected {place} in {err}");
         assert!(err.contains(&format!("unknown state `{typo}`")), "{err}");
+        let at = err
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("at: "))
+            .expect("a YAML path line");
         assert!(
-            err.contains(".to\n") || err.contains(".to"),
-            "YAML path in {err}"
+            at.starts_with("machines.") && at.contains(".transitions.") && at.ends_with(".to"),
+            "YAML path {at} in {err}"
         );
         assert!(err.contains(&format!("did you mean `{state}`?")), "{err}");
         checked += 1;

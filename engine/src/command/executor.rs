@@ -104,16 +104,6 @@ impl Executor {
         self
     }
 
-    /// The carrier adapters this executor uses.
-    pub fn carriers(&self) -> &crate::carriers::Carriers {
-        &self.carriers
-    }
-
-    /// The folders strategies are looked up in.
-    pub fn strategy_dirs(&self) -> &[std::path::PathBuf] {
-        &self.strategy_dirs
-    }
-
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -221,16 +211,6 @@ impl Executor {
             self.cache.clear();
         }
         self.cache.extend(group.orders);
-        Ok(())
-    }
-
-    /// Drops the uncommitted group (used when a group fails as a whole).
-    pub fn discard(&mut self) -> Result<()> {
-        self.group = Group::default();
-        self.counters = Counters {
-            seq: counter(self.store.as_ref(), "seq")?,
-            shipment: counter(self.store.as_ref(), "shipment")?,
-        };
         Ok(())
     }
 

@@ -78,13 +78,6 @@ impl Machine {
     pub fn transition(&self, event: &str) -> Option<&Transition> {
         self.transitions.iter().find(|t| t.event == event)
     }
-
-    /// Whether `state` carries `tag`.
-    pub fn has_tag(&self, state: &str, tag: &str) -> bool {
-        self.states
-            .get(state)
-            .is_some_and(|s| s.tags.iter().any(|t| t == tag))
-    }
 }
 
 /// A loaded, validated and compiled rule file.
