@@ -108,9 +108,10 @@ pub fn split_shipments(input: &SplitInput) -> Proposal {
         }
         let mut items = Vec::new();
         let mut given: HashMap<&str, i64> = HashMap::new();
+        let here = input.stock.at(&loc.id);
         short.retain_mut(|(j, want)| {
             let line = &input.lines[*j];
-            let mut free = input.stock.available(&loc.id, &line.sku);
+            let mut free = here.available(&line.sku);
             if repeats {
                 free -= given.get(line.sku.as_str()).copied().unwrap_or(0);
             }

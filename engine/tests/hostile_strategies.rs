@@ -147,7 +147,7 @@ fn a_post_splitter_that_never_ends_is_stopped() {
     )
     .unwrap();
     let post = compile("fn post_split(order, proposal, config) { loop { } }").unwrap();
-    let err = propose(&[split, post], &input(), host())
+    let err = propose(&[split, post], input(), host())
         .unwrap_err()
         .to_string();
     assert!(start.elapsed() < Duration::from_secs(1));
@@ -411,7 +411,7 @@ fn a_post_splitter_returning_garbage_is_refused() {
     let post =
         compile("fn post_split(order, proposal, config) { proposal.backorder = []; proposal }")
             .unwrap();
-    let err = propose(&[split.clone(), post], &input(), host())
+    let err = propose(&[split.clone(), post], input(), host())
         .unwrap_err()
         .to_string();
     assert_has(
@@ -419,7 +419,7 @@ fn a_post_splitter_returning_garbage_is_refused() {
         &["strategy `hostile` proposed a bad split", "accounts for 0"],
     );
     let post = compile("fn post_split(order, proposal, config) { 42 }").unwrap();
-    let err = propose(&[split, post], &input(), host())
+    let err = propose(&[split, post], input(), host())
         .unwrap_err()
         .to_string();
     assert_has(&err, &["strategy `hostile` failed", "must return a map"]);
@@ -432,7 +432,7 @@ fn the_host_still_works_after_hostile_scripts() {
         "fn split(order, locations, stock) { #{ packages: [#{ location: \"B\", items: [#{ line: \"l1\", qty: 3 }] }], backorder: [#{ line: \"l1\", qty: 1 }] } }",
     )
     .unwrap();
-    let p = propose(&[fine], &input(), host()).unwrap();
+    let p = propose(&[fine], input(), host()).unwrap();
     assert_eq!(p.packages.len(), 1);
     assert_eq!(p.backorder[0].qty, 1);
 }

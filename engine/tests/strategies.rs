@@ -935,3 +935,105 @@ fn big_orders_stay_within_the_script_limits() {
         eprintln!("{name}: {:?}", start.elapsed());
     }
 }
+
+/// Runs the splitter `source` (a script using the packing plan) on `input`.
+fn run_source(source: &str, input: &SplitInput) -> Result<String, String> {
+    let strategy =
+        Strategy::compile(source, Path::new("planner.rhai"), host()).map_err(|e| e.to_string())?;
+    propose(&[strategy], input, host())
+        .map(|p| show(&p))
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_plan_gives_what_each_location_has_in_line_order() {
+    let input = order(
+        vec![line("l1", "MUG", 4), line("l2", "TEE", 1)],
+        locs(&["A", "B"]),
+        &[("A", "MUG", 2), ("B", "MUG", 3), ("B", "TEE", 1)],
+    );
+    let script = "fn split(order, locations, stock) {
+        let plan = stock.plan(order);
+        let given = [];
+        for loc in locations { given.push(plan.take(loc)); }
+        if given != [2, 3] { throw `gave ${given}`; }
+        if plan.units_short != 0 || plan.location_count != 2 || !plan.is_done { throw `bad counts`; }
+        plan
+    }";
+    assert_eq!(
+        run_source(script, &input).unwrap(),
+        "A: l1x2 | B: l1x2 l2x1"
+    );
+}
+
+#[test]
+fn two_lines_of_one_sku_share_a_locations_stock_and_a_location_taken_twice_gives_nothing_more() {
+    let input = order(
+        vec![line("l1", "MUG", 2), line("l2", "MUG", 2)],
+        locs(&["A", "B"]),
+        &[("A", "MUG", 3), ("B", "MUG", 5)],
+    );
+    // A has 3 mugs for both lines together; taking A again gives nothing more and opens no
+    // second package; B then gives the last one.
+    let script = r#"fn split(order, locations, stock) {
+        let plan = stock.plan(order);
+        let first = plan.take("A");
+        let again = plan.take("A");
+        if first != 3 || again != 0 { throw `gave ${first} then ${again}`; }
+        plan.take("B");
+        plan
+    }"#;
+    assert_eq!(
+        run_source(script, &input).unwrap(),
+        "A: l1x2 l2x1 | B: l2x1"
+    );
+}
+
+#[test]
+fn the_plan_opens_no_more_locations_than_the_cutoff_allows() {
+    let input = cutoff(
+        order(
+            vec![line("l1", "MUG", 6)],
+            locs(&["A", "B", "C"]),
+            &[("A", "MUG", 1), ("B", "MUG", 2), ("C", "MUG", 3)],
+        ),
+        2,
+    );
+    let script = "fn split(order, locations, stock) {
+        let plan = stock.plan(order);
+        for loc in locations { plan.take(loc); }
+        if !plan.is_done || plan.units_short != 3 { throw `not done at the cutoff`; }
+        plan
+    }";
+    assert_eq!(
+        run_source(script, &input).unwrap(),
+        "A: l1x1 | B: l1x2 | wait: l1x3"
+    );
+}
+
+#[test]
+fn a_plan_turned_into_a_map_can_be_changed_and_is_checked_like_any_answer() {
+    let input = two_and_three();
+    let reordered = "fn split(order, locations, stock) {
+        let plan = stock.plan(order);
+        plan.take(locations[1]);
+        plan.take(locations[0]);
+        let p = plan.proposal();
+        p.packages.reverse();
+        p
+    }";
+    assert_eq!(run_source(reordered, &input).unwrap(), "A: l1x1 | B: l1x3");
+    // A location outside the candidates is refused by the checks, like in a hand-made map.
+    let mut input = two_and_three();
+    input.stock = StockView::new([(("Z".to_string(), "MUG".to_string()), 9)].into());
+    let elsewhere = r#"fn split(order, locations, stock) {
+        let plan = stock.plan(order);
+        plan.take("Z");
+        plan
+    }"#;
+    let err = run_source(elsewhere, &input).unwrap_err();
+    assert!(
+        err.contains("packages[0] ships from `Z`, which is not a candidate"),
+        "{err}"
+    );
+}

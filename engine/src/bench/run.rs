@@ -79,7 +79,7 @@ pub fn run_strategy(
         let input = input_for(order, &candidates, &stock);
         ordered += order.lines.iter().map(|l| l.qty).sum::<i64>();
         let start = Instant::now();
-        let result = propose(chain, &input, host);
+        let result = propose(chain, input, host);
         times.push(start.elapsed().as_secs_f64() * 1e6);
         progress();
         let proposal = match result {

@@ -924,7 +924,7 @@ impl Executor {
                 "every unit of order `{order}` is already in a shipment"
             )));
         }
-        let proposal = crate::split::propose(&chain, &input, &self.engine.workflow().host)?;
+        let proposal = crate::split::propose(&chain, input, &self.engine.workflow().host)?;
         let names: Vec<&str> = chain.iter().map(|s| s.name.as_str()).collect();
         if dry_run {
             return Ok(Reply {

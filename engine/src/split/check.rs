@@ -2,7 +2,9 @@
 
 use super::{Proposal, SplitInput};
 use crate::error::{Error, Result};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Checks `proposal` by strategy `strategy` against `input`: every line's packaged and
 /// backordered units add up to what is still to ship; no location gives more than it has;
@@ -15,7 +17,13 @@ pub fn check(strategy: &str, input: &SplitInput, proposal: &Proposal) -> Result<
             input.order
         )))
     };
-    let mut per_line: BTreeMap<&str, i64> = BTreeMap::new();
+    let line_index: FastMap<&str, usize> = input
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(j, l)| (l.id.as_str(), j))
+        .collect();
+    let mut per_line = vec![0i64; input.lines.len()];
     let mut taken: BTreeMap<(&str, &str), i64> = BTreeMap::new();
     for (i, package) in proposal.packages.iter().enumerate() {
         if !input.locations.iter().any(|l| l.id == package.location) {
@@ -28,27 +36,27 @@ pub fn check(strategy: &str, input: &SplitInput, proposal: &Proposal) -> Result<
             return fail(format!("packages[{i}] is empty"));
         }
         for item in &package.items {
-            let Some(line) = input.lines.iter().find(|l| l.id == item.line) else {
+            let Some(&j) = line_index.get(item.line.as_str()) else {
                 return fail(format!(
                     "packages[{i}] names line `{}`, which has nothing to ship",
                     item.line
                 ));
             };
-            *per_line.entry(&line.id).or_default() += i64::from(item.qty);
-            *taken.entry((&package.location, &line.sku)).or_default() += i64::from(item.qty);
+            per_line[j] += i64::from(item.qty);
+            let sku = input.lines[j].sku.as_str();
+            *taken.entry((&package.location, sku)).or_default() += i64::from(item.qty);
         }
     }
     for item in &proposal.backorder {
-        if !input.lines.iter().any(|l| l.id == item.line) {
+        let Some(&j) = line_index.get(item.line.as_str()) else {
             return fail(format!(
                 "the backorder names line `{}`, which has nothing to ship",
                 item.line
             ));
-        }
-        *per_line.entry(&item.line).or_default() += i64::from(item.qty);
+        };
+        per_line[j] += i64::from(item.qty);
     }
-    for line in &input.lines {
-        let got = per_line.get(line.id.as_str()).copied().unwrap_or(0);
+    for (line, &got) in input.lines.iter().zip(&per_line) {
         if got != line.qty {
             return fail(format!(
                 "line `{}` has {} units to ship, but the proposal accounts for {got}",

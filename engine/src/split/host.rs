@@ -1,23 +1,31 @@
 //! Loading strategy scripts and calling them in the sandboxed host, with the host functions
 //! every strategy needs: `stock.available(location, sku)` and `distance(lat1, lng1, lat2, lng2)`.
 
+use super::args::OrderArg;
 use super::{Proposal, SplitInput};
 use crate::error::{Error, Result};
 use crate::script::ScriptHost;
-use rhai::{Array, Dynamic, ImmutableString, Map, AST, INT};
+use rhai::{ImmutableString, Map, AST, INT};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A hash map with a fast hasher for short keys like location ids and SKUs.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Units available per (location, SKU), shared cheaply with scripts as `stock`; a lookup
 /// allocates nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StockView(Arc<HashMap<String, HashMap<String, i64>>>);
+pub struct StockView(Arc<FastMap<String, FastMap<String, i64>>>);
+
+/// The units available at one location, for looking up many SKUs there.
+#[derive(Debug, Clone, Copy)]
+pub struct LocationStock<'a>(Option<&'a FastMap<String, i64>>);
 
 impl StockView {
     /// A view of these levels.
     pub fn new(levels: HashMap<(String, String), i64>) -> StockView {
-        let mut by_location: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        let mut by_location: FastMap<String, FastMap<String, i64>> = FastMap::default();
         for ((location, sku), qty) in levels {
             by_location.entry(location).or_default().insert(sku, qty);
         }
@@ -26,8 +34,19 @@ impl StockView {
 
     /// Units of `sku` available at `location` (0 when unknown).
     pub fn available(&self, location: &str, sku: &str) -> i64 {
+        self.at(location).available(sku)
+    }
+
+    /// The stock of one location.
+    pub fn at(&self, location: &str) -> LocationStock<'_> {
+        LocationStock(self.0.get(location))
+    }
+}
+
+impl LocationStock<'_> {
+    /// Units of `sku` available here (0 when unknown).
+    pub fn available(&self, sku: &str) -> i64 {
         self.0
-            .get(location)
             .and_then(|skus| skus.get(sku))
             .copied()
             .unwrap_or(0)
@@ -44,7 +63,8 @@ pub fn distance_km(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
     6371.0 * 2.0 * a.sqrt().asin()
 }
 
-/// Registers `stock.available(location, sku)` and `distance(lat1, lng1, lat2, lng2)`.
+/// Registers `stock.available(location, sku)`, `distance(lat1, lng1, lat2, lng2)`, the types a
+/// strategy is given and the packing plan.
 pub fn register(engine: &mut rhai::Engine) {
     engine
         .register_type_with_name::<StockView>("Stock")
@@ -57,6 +77,8 @@ pub fn register(engine: &mut rhai::Engine) {
     engine.register_fn("distance", |a: f64, b: f64, c: f64, d: f64| -> f64 {
         distance_km(a, b, c, d)
     });
+    super::args::register(engine);
+    super::plan::register(engine);
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_strategies.rs"));
@@ -70,10 +92,6 @@ pub struct Strategy {
     pub path: PathBuf,
     ast: AST,
     description: String,
-}
-
-fn opt_float(v: Option<f64>) -> Dynamic {
-    v.map(Dynamic::from_float).unwrap_or(Dynamic::UNIT)
 }
 
 impl Strategy {
@@ -166,18 +184,15 @@ impl Strategy {
     }
 
     /// Runs `split(order, locations, stock)`.
-    pub fn split(&self, input: &SplitInput, host: &ScriptHost) -> Result<Proposal> {
+    pub fn split(&self, input: &Arc<SplitInput>, host: &ScriptHost) -> Result<Proposal> {
         if !ScriptHost::has_fn(&self.ast, "split", 3) {
             return Err(Error::bad_input(format!(
                 "`{}` is a post-splitter; put a splitter before it",
                 self.name
             )));
         }
-        let args = (
-            order_value(input),
-            locations_value(input),
-            input.stock.clone(),
-        );
+        let (order, locations) = OrderArg::new(input);
+        let args = (order, locations, input.stock.clone());
         let value = host
             .call(&self.ast, "split", args)
             .map_err(|e| self.failed(e.0))?;
@@ -187,7 +202,7 @@ impl Strategy {
     /// Runs `post_split(order, proposal, config)`.
     pub fn post_split(
         &self,
-        input: &SplitInput,
+        input: &Arc<SplitInput>,
         proposal: &Proposal,
         host: &ScriptHost,
     ) -> Result<Proposal> {
@@ -202,7 +217,8 @@ impl Strategy {
             .iter()
             .map(|(k, v)| (k.as_str().into(), crate::engine::views::json_to_dynamic(v)))
             .collect();
-        let args = (order_value(input), proposal.to_dynamic(), config);
+        let (order, _) = OrderArg::new(input);
+        let args = (order, proposal.to_dynamic(), config);
         let value = host
             .call(&self.ast, "post_split", args)
             .map_err(|e| self.failed(e.0))?;
@@ -212,73 +228,4 @@ impl Strategy {
     fn failed(&self, why: String) -> Error {
         Error::bad_input(format!("strategy `{}` failed: {why}", self.name))
     }
-}
-
-fn order_value(input: &SplitInput) -> Dynamic {
-    let lines: Array = input
-        .lines
-        .iter()
-        .map(|l| {
-            let mut m = Map::new();
-            m.insert("id".into(), l.id.clone().into());
-            m.insert("sku".into(), l.sku.clone().into());
-            m.insert("qty".into(), Dynamic::from_int(l.qty));
-            m.insert("weight_g".into(), Dynamic::from_int(l.weight_g));
-            m.insert(
-                "category".into(),
-                l.category
-                    .clone()
-                    .map(Dynamic::from)
-                    .unwrap_or(Dynamic::UNIT),
-            );
-            m.insert("price".into(), Dynamic::from_int(l.price));
-            Dynamic::from_map(m)
-        })
-        .collect();
-    let mut m = Map::new();
-    m.insert("id".into(), input.order.clone().into());
-    m.insert(
-        "market".into(),
-        input
-            .market
-            .clone()
-            .map(Dynamic::from)
-            .unwrap_or(Dynamic::UNIT),
-    );
-    m.insert("partial_delivery".into(), input.partial_delivery.into());
-    m.insert("lat".into(), opt_float(input.lat));
-    m.insert("lng".into(), opt_float(input.lng));
-    m.insert("country".into(), input.country.clone().into());
-    m.insert(
-        "cutoff".into(),
-        input
-            .cutoff
-            .map(|c| Dynamic::from_int(c as INT))
-            .unwrap_or(Dynamic::UNIT),
-    );
-    m.insert("lines".into(), lines.into());
-    Dynamic::from_map(m)
-}
-
-fn locations_value(input: &SplitInput) -> Array {
-    input
-        .locations
-        .iter()
-        .map(|l| {
-            let mut m = Map::new();
-            m.insert("id".into(), l.id.clone().into());
-            m.insert("name".into(), l.name.clone().into());
-            m.insert("priority".into(), Dynamic::from_int(l.priority));
-            m.insert(
-                "country".into(),
-                l.country
-                    .clone()
-                    .map(Dynamic::from)
-                    .unwrap_or(Dynamic::UNIT),
-            );
-            m.insert("lat".into(), opt_float(l.lat));
-            m.insert("lng".into(), opt_float(l.lng));
-            Dynamic::from_map(m)
-        })
-        .collect()
 }

@@ -5,18 +5,24 @@
 //!
 //! A splitter defines `fn split(order, locations, stock)`; a post-splitter defines
 //! `fn post_split(order, proposal, config)`. Both return
-//! `#{ packages: [#{ location, items: [#{ line, qty }] }], backorder: [#{ line, qty }] }`.
+//! `#{ packages: [#{ location, items: [#{ line, qty }] }], backorder: [#{ line, qty }] }`,
+//! or a packing [`Plan`] the splitter filled location by location. The order, its lines and
+//! the locations are read-only types (`args`), shared with the script without a copy.
 
+mod args;
 mod check;
 mod host;
+mod plan;
 mod proposal;
 
 pub use check::check;
-pub use host::{distance_km, register, StockView, Strategy};
+pub use host::{distance_km, register, LocationStock, StockView, Strategy};
+pub use plan::Plan;
 pub use proposal::{Package, Proposal};
 
 use crate::model::Location;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One order line as a strategy sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,20 +68,30 @@ pub struct SplitInput {
     pub config: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+/// A copy of the input to share with scripts (they need data they can hold on to).
+impl From<&SplitInput> for Arc<SplitInput> {
+    fn from(input: &SplitInput) -> Self {
+        Arc::new(input.clone())
+    }
+}
+
 /// Runs a splitter and its post-splitters, then checks the result. Nothing is reserved here.
+/// Pass the input in an `Arc` (or by value) to share it with the scripts as it is; a reference
+/// is copied once.
 pub fn propose(
     chain: &[Strategy],
-    input: &SplitInput,
+    input: impl Into<Arc<SplitInput>>,
     host: &crate::script::ScriptHost,
 ) -> crate::Result<Proposal> {
+    let input = input.into();
     let (first, rest) = chain
         .split_first()
         .ok_or_else(|| crate::Error::bad_input("no strategy given"))?;
-    let mut proposal = first.split(input, host)?;
-    check(&first.name, input, &proposal)?;
+    let mut proposal = first.split(&input, host)?;
+    check(&first.name, &input, &proposal)?;
     for post in rest {
-        proposal = post.post_split(input, &proposal, host)?;
-        check(&post.name, input, &proposal)?;
+        proposal = post.post_split(&input, &proposal, host)?;
+        check(&post.name, &input, &proposal)?;
     }
     Ok(proposal)
 }

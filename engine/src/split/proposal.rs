@@ -25,6 +25,9 @@ pub struct Proposal {
 impl Proposal {
     /// Reads a proposal from a script's return value.
     pub fn from_dynamic(value: Dynamic) -> Result<Proposal, String> {
+        if value.is::<super::Plan>() {
+            return Ok(value.cast::<super::Plan>().into_proposal());
+        }
         let map = value
             .try_cast::<Map>()
             .ok_or("it must return a map #{ packages: [...], backorder: [...] }")?;
