@@ -162,55 +162,30 @@ mod tests {
                 reserved: 0,
             },
         )]));
-        let moves = [mv(StockAction::Reserve, 3), mv(StockAction::Reserve, 3)];
-        let c = apply(&moves, &source).unwrap().unwrap();
-        assert_eq!(
-            c.levels[&("A".into(), "MUG".into())],
-            StockLevel {
-                on_hand: 5,
-                reserved: 3
-            }
-        );
-        let moves = [
-            mv(StockAction::Reserve, 3),
-            mv(StockAction::Decrement, 3),
-            mv(StockAction::Decrement, 3),
-            mv(StockAction::Release, 3),
+        let level_after = |moves: &[StockMove]| {
+            let c = apply(moves, &source).unwrap().unwrap();
+            let level = &c.levels[&("A".into(), "MUG".into())];
+            (level.on_hand, level.reserved)
+        };
+        use StockAction::*;
+        // (moves, then on hand and reserved): each repeat changes nothing.
+        let cases: [(&[StockMove], (i64, i64)); 4] = [
+            (&[mv(Reserve, 3), mv(Reserve, 3)], (5, 3)),
+            (
+                &[
+                    mv(Reserve, 3),
+                    mv(Decrement, 3),
+                    mv(Decrement, 3),
+                    mv(Release, 3),
+                ],
+                (2, 0),
+            ),
+            (&[mv(Reserve, 3), mv(Release, 3), mv(Release, 3)], (5, 0)),
+            (&[mv(Decrement, 2), mv(Restore, 2), mv(Restore, 2)], (5, 0)),
         ];
-        let c = apply(&moves, &source).unwrap().unwrap();
-        assert_eq!(
-            c.levels[&("A".into(), "MUG".into())],
-            StockLevel {
-                on_hand: 2,
-                reserved: 0
-            }
-        );
-        let moves = [
-            mv(StockAction::Reserve, 3),
-            mv(StockAction::Release, 3),
-            mv(StockAction::Release, 3),
-        ];
-        let c = apply(&moves, &source).unwrap().unwrap();
-        assert_eq!(
-            c.levels[&("A".into(), "MUG".into())],
-            StockLevel {
-                on_hand: 5,
-                reserved: 0
-            }
-        );
-        let moves = [
-            mv(StockAction::Decrement, 2),
-            mv(StockAction::Restore, 2),
-            mv(StockAction::Restore, 2),
-        ];
-        let c = apply(&moves, &source).unwrap().unwrap();
-        assert_eq!(
-            c.levels[&("A".into(), "MUG".into())],
-            StockLevel {
-                on_hand: 5,
-                reserved: 0
-            }
-        );
+        for (moves, expected) in cases {
+            assert_eq!(level_after(moves), expected, "{moves:?}");
+        }
     }
 
     #[test]

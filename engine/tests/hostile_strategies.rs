@@ -200,6 +200,39 @@ fn a_thrown_error_is_passed_on() {
     );
 }
 
+#[test]
+fn the_plan_and_the_given_values_cannot_be_misused() {
+    // A plan only for the order given, and only from a location or its id.
+    let err = refused("fn split(order, locations, stock) { stock.plan(#{ lines: [] }) }");
+    assert_has(
+        &err,
+        &[
+            "strategy `hostile` failed",
+            "Function not found: plan (Stock, map)",
+        ],
+    );
+    let err =
+        refused("fn split(order, locations, stock) { let p = stock.plan(order); p.take(7); p }");
+    assert_has(
+        &err,
+        &[
+            "strategy `hostile` failed",
+            "Function not found: take (Plan, i64)",
+        ],
+    );
+    // The order, its lines and the locations are read-only.
+    let err = refused("fn split(order, locations, stock) { order.lines[0].qty = 1; #{} }");
+    assert_has(
+        &err,
+        &["strategy `hostile` failed", "No writable property 'qty'"],
+    );
+    let err = refused("fn split(order, locations, stock) { locations[0].id = \"B\"; #{} }");
+    assert_has(
+        &err,
+        &["strategy `hostile` failed", "No writable property 'id'"],
+    );
+}
+
 // Garbage results
 
 #[test]

@@ -20,13 +20,16 @@ pub struct LineArg(Arc<SplitInput>, usize);
 pub struct LocationArg(Arc<SplitInput>, usize);
 
 impl OrderArg {
-    /// The order, its lines and its candidate locations as strategies see them.
-    pub fn new(input: &Arc<SplitInput>) -> (OrderArg, Array) {
-        let shared = input.clone();
-        let locations = (0..shared.locations.len())
-            .map(|i| Dynamic::from(LocationArg(shared.clone(), i)))
-            .collect();
-        (OrderArg(shared), locations)
+    /// The order as strategies see it.
+    pub fn new(input: &Arc<SplitInput>) -> OrderArg {
+        OrderArg(input.clone())
+    }
+
+    /// Its candidate locations as strategies see them.
+    pub fn locations(&self) -> Array {
+        (0..self.0.locations.len())
+            .map(|i| Dynamic::from(LocationArg(self.0.clone(), i)))
+            .collect()
     }
 
     /// The input it reads from.

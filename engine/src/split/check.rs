@@ -1,10 +1,8 @@
 //! The checks every proposal passes before anything is reserved.
 
-use super::{Proposal, SplitInput};
+use super::{FastMap, Proposal, SplitInput};
 use crate::error::{Error, Result};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Checks `proposal` by strategy `strategy` against `input`: every line's packaged and
 /// backordered units add up to what is still to ship; no location gives more than it has;

@@ -2,16 +2,13 @@
 //! every strategy needs: `stock.available(location, sku)` and `distance(lat1, lng1, lat2, lng2)`.
 
 use super::args::OrderArg;
-use super::{Proposal, SplitInput};
+use super::{FastMap, Proposal, SplitInput};
 use crate::error::{Error, Result};
 use crate::script::ScriptHost;
 use rhai::{ImmutableString, Map, AST, INT};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A hash map with a fast hasher for short keys like location ids and SKUs.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Units available per (location, SKU), shared cheaply with scripts as `stock`; a lookup
 /// allocates nothing.
@@ -191,7 +188,8 @@ impl Strategy {
                 self.name
             )));
         }
-        let (order, locations) = OrderArg::new(input);
+        let order = OrderArg::new(input);
+        let locations = order.locations();
         let args = (order, locations, input.stock.clone());
         let value = host
             .call(&self.ast, "split", args)
@@ -217,8 +215,7 @@ impl Strategy {
             .iter()
             .map(|(k, v)| (k.as_str().into(), crate::engine::views::json_to_dynamic(v)))
             .collect();
-        let (order, _) = OrderArg::new(input);
-        let args = (order, proposal.to_dynamic(), config);
+        let args = (OrderArg::new(input), proposal.to_dynamic(), config);
         let value = host
             .call(&self.ast, "post_split", args)
             .map_err(|e| self.failed(e.0))?;

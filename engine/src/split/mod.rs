@@ -24,6 +24,9 @@ use crate::model::Location;
 use serde::Serialize;
 use std::sync::Arc;
 
+/// A hash map with a fast hasher for short keys like location ids, SKUs and line ids.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// One order line as a strategy sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SplitLine {
