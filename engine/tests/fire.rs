@@ -321,6 +321,42 @@ fn returns_are_bounded_by_what_shipped() {
     assert_eq!(agg.order.returned_qty(), 1);
 }
 
+/// Found by the property test: units the customer returned from a shipment still out could
+/// then come back to the sender as well, counting (and restocking) them twice.
+#[test]
+fn a_shipment_whose_units_were_returned_cannot_also_return_to_sender() {
+    let engine = engine();
+    let mut agg = order(&engine);
+    add(&engine, &mut agg, "S1", "l1", 2, true);
+    engine
+        .fire(&mut agg, &shp("S1"), "ship", &staff(), &Input::new())
+        .unwrap();
+    engine
+        .fire(
+            &mut agg,
+            &ord(),
+            "return_items",
+            &staff(),
+            &input(&[("l1", "1")]),
+        )
+        .unwrap();
+    let before = agg.clone();
+    let blockers = refused(engine.fire(
+        &mut agg,
+        &shp("S1"),
+        "return_to_sender",
+        &staff(),
+        &Input::new(),
+    ));
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.to_string().contains("line `l1`: the customer returned 1")),
+        "{blockers:?}"
+    );
+    assert_eq!(agg, before);
+}
+
 #[test]
 fn shipments_are_refused_for_quotes_empty_items_and_over_allocation() {
     let engine = engine();

@@ -257,6 +257,9 @@ impl<'a> Run<'a> {
         };
         states.insert(machine.name.clone(), to.clone());
         self.changed();
+        if matches!(entity, EntityRef::Shipment(_)) {
+            self.check_returns(entity, &transition.event)?;
+        }
         let role = if by_hand {
             actor.role.clone()
         } else {
@@ -290,6 +293,39 @@ impl<'a> Run<'a> {
                 input,
                 depth,
             )?;
+        }
+        Ok(())
+    }
+
+    /// Customer returns never exceed the units still out in shipments tagged `shipped`: a
+    /// shipment whose units the customer already returned can't also come back to the sender.
+    fn check_returns(&self, entity: &EntityRef, event: &str) -> Result<()> {
+        for line in &self.agg.order.spec.lines {
+            let returned = u64::from(self.agg.order.returned.get(&line.id).copied().unwrap_or(0));
+            if returned == 0 {
+                continue;
+            }
+            let out: u64 = self
+                .agg
+                .shipments
+                .iter()
+                .filter(|s| super::views::shipment_tags(self.workflow, s).any(|t| t == "shipped"))
+                .map(|s| s.qty_of(&line.id))
+                .sum();
+            if returned > out {
+                return Err(Refusal {
+                    entity: entity.clone(),
+                    event: event.to_string(),
+                    blockers: vec![Blocker::Effect {
+                        effect: "return_items".into(),
+                        message: format!(
+                            "line `{}`: the customer returned {returned} unit(s), and the shipments still out would carry only {out}",
+                            line.id
+                        ),
+                    }],
+                }
+                .into());
+            }
         }
         Ok(())
     }
