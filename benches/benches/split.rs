@@ -11,7 +11,6 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use waybill_benches::native_split::{split_shipments, strategies_dir, workload};
-use waybill_engine::script::ScriptHost;
 use waybill_engine::split::{check, propose, SplitInput, Strategy};
 
 const ORDERS: usize = 1_000;
@@ -40,8 +39,7 @@ fn rates<const N: usize>(orders: &[Arc<SplitInput>], runs: [&Contender; N]) -> [
 }
 
 fn bench(c: &mut Criterion) {
-    let host = ScriptHost::default();
-    let strategy = Strategy::load("split_shipments", &[strategies_dir()], &host).expect("loads");
+    let strategy = Strategy::load("split_shipments", &[strategies_dir()]).expect("loads");
     let chain = [strategy];
     // Shared, as the engine hands them to strategies: no copy per call.
     let small: Vec<Arc<SplitInput>> = workload(ORDERS, 5, 10, 7)
@@ -69,7 +67,7 @@ fn bench(c: &mut Criterion) {
         .map(|i| SplitInput::clone(i))
         .chain(variants)
     {
-        let rhai = propose(&chain, &input, &host).expect("rhai split");
+        let rhai = propose(&chain, &input).expect("rhai split");
         assert_eq!(rhai, split_shipments(&input), "order {}", input.order);
     }
 
@@ -78,7 +76,7 @@ fn bench(c: &mut Criterion) {
         &small,
         [
             &|i| {
-                black_box(propose(&chain, i.clone(), &host).unwrap());
+                black_box(propose(&chain, i.clone()).unwrap());
             },
             &|i| {
                 let p = split_shipments(i);
@@ -98,7 +96,7 @@ fn bench(c: &mut Criterion) {
     let mut times: Vec<f64> = (0..11)
         .map(|_| {
             let start = Instant::now();
-            black_box(propose(&chain, big[0].clone(), &host).unwrap());
+            black_box(propose(&chain, big[0].clone()).unwrap());
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
@@ -123,7 +121,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("rhai_5x10_1000_orders", |b| {
         b.iter(|| {
             for input in &small {
-                black_box(propose(&chain, input.clone(), &host).unwrap());
+                black_box(propose(&chain, input.clone()).unwrap());
             }
         })
     });
@@ -142,7 +140,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.sample_size(10);
     group.bench_function("rhai_1000x50", |b| {
-        b.iter(|| black_box(propose(&chain, big[0].clone(), &host).unwrap()))
+        b.iter(|| black_box(propose(&chain, big[0].clone()).unwrap()))
     });
     group.finish();
 }

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use waybill_benches::{apply_workload, default_engine, release_binary};
 use waybill_engine::command::{Executor, Request};
-use waybill_engine::store::sled_backend::SledStore;
+use waybill_engine::store::SledStore;
 
 const ORDERS: usize = 5_000;
 const GROUP: usize = 1_000;

@@ -5,9 +5,8 @@ pub mod native_split;
 use chrono::Utc;
 use std::sync::Arc;
 use waybill_engine::model::{ShipmentItem, Tracking};
-use waybill_engine::script::ScriptHost;
 use waybill_engine::{
-    Actor, Engine, EntityRef, Error, Input, NewShipment, OrderAggregate, OrderSpec, Workflow,
+    Actor, EntityRef, Input, Lifecycle, NewShipment, OrderAggregate, OrderSpec, Workflow,
 };
 
 /// Events one shipment's lifecycle fires: create, process, ship, start_delivery, deliver, and
@@ -15,12 +14,12 @@ use waybill_engine::{
 pub const EVENTS_PER_SHIPMENT: u64 = 6;
 
 /// An engine over the built-in rules.
-pub fn default_engine() -> Engine {
-    Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))))
+pub fn default_engine() -> Lifecycle {
+    Lifecycle::new(Arc::new(Workflow::builtin()))
 }
 
 /// `n` fresh orders of two lines each, placed.
-pub fn orders(engine: &Engine, n: usize) -> Vec<OrderAggregate> {
+pub fn orders(engine: &Lifecycle, n: usize) -> Vec<OrderAggregate> {
     let staff = Actor::role("backoffice");
     (0..n)
         .map(|i| {
@@ -45,7 +44,7 @@ pub fn orders(engine: &Engine, n: usize) -> Vec<OrderAggregate> {
 
 /// Takes one shipment of each order from created to delivered, then tries (and fails) to
 /// cancel it. Returns the number of events fired.
-pub fn lifecycle(engine: &Engine, orders: &mut [OrderAggregate]) -> u64 {
+pub fn lifecycle(engine: &Lifecycle, orders: &mut [OrderAggregate]) -> u64 {
     let staff = Actor::role("backoffice");
     let carrier = Actor::role("carrier");
     let none = Input::new();
@@ -79,7 +78,7 @@ pub fn lifecycle(engine: &Engine, orders: &mut [OrderAggregate]) -> u64 {
                 .expect("transition accepted");
         }
         match engine.fire(agg, &target, "cancel", &staff, &none) {
-            Err(Error::Refused(_)) => {}
+            Err(waybill_engine::workflow::Error::Refused(_)) => {}
             other => panic!("cancel after delivery must be refused, got {other:?}"),
         }
         events += EVENTS_PER_SHIPMENT;

@@ -36,10 +36,10 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
                 .expect("object")
                 .insert("line".into(), line.into());
             writeln!(out, "{value}")
-                .map_err(|e| Error::Storage(format!("cannot write results: {e}")))?;
+                .map_err(|e| Error::storage(format!("cannot write results: {e}")))?;
         }
         out.flush()
-            .map_err(|e| Error::Storage(format!("cannot write results: {e}")))
+            .map_err(|e| Error::storage(format!("cannot write results: {e}")))
     };
     for (index, line) in reader.lines().enumerate() {
         let line =
@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
                 let op = request.command.op();
                 match exec.execute(request) {
                     Ok(reply) => reply,
-                    Err(e @ Error::Storage(_)) => return Err(e),
+                    Err(e) if e.kind() == waybill_engine::Kind::Storage => return Err(e.into()),
                     Err(e) => Reply::error(op, &e),
                 }
             }

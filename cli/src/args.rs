@@ -391,7 +391,7 @@ pub enum CarrierCommand {
     Check {
         /// The adapter file.
         file: PathBuf,
-        /// Folder of sample webhook payloads (default: carriers/samples/<id> next to the file).
+        /// Folder of sample webhook payloads (default: samples/<id> beside the file or its folder).
         #[arg(long)]
         samples: Option<PathBuf>,
     },

@@ -17,7 +17,6 @@ pub fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
 }
 
 fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
-    let host = waybill_engine::carriers::host();
     let dirs = open::strategy_dirs(cli);
     let workload = match (&args.orders_file, &args.stock_file, &args.locations_file) {
         (Some(o), Some(s), Some(l)) => bench::from_files(o, s, l)?,
@@ -38,7 +37,7 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
     let specs: Vec<String> = if args.strategies.is_empty() {
         Strategy::names(&dirs)
             .into_iter()
-            .filter(|n| Strategy::load(n, &dirs, host).is_ok_and(|s| !s.is_post_splitter()))
+            .filter(|n| Strategy::load(n, &dirs).is_ok_and(|s| !s.is_post_splitter()))
             .collect()
     } else {
         args.strategies.clone()
@@ -47,14 +46,14 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
         .iter()
         .map(|spec| {
             spec.split('+')
-                .map(|name| Strategy::load(name.trim(), &dirs, host))
+                .map(|name| Strategy::load(name.trim(), &dirs).map_err(Error::from))
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
     let carrier = args
         .carrier
         .as_deref()
-        .map(|c| open::carriers(cli)?.load(c))
+        .map(|c| Ok::<_, Error>(open::carriers(cli)?.load(c)?))
         .transpose()?;
     let total = (workload.orders.len() * chains.len()) as u64;
     let bar = if std::io::stderr().is_terminal() && !cli.json {
@@ -74,7 +73,6 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
             &workload,
             chain,
             carrier.as_ref(),
-            host,
             || bar.inc(1),
         )?);
     }

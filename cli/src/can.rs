@@ -1,7 +1,7 @@
 //! Printing `can` checks.
 
 use crate::args::Cli;
-use waybill_engine::engine::EventCheck;
+use waybill_engine::EventCheck;
 
 /// Prints which events can fire and the blockers of the rest.
 pub fn print(cli: &Cli, checks: &[EventCheck]) {

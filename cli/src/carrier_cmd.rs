@@ -53,17 +53,17 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
                 )
                 .cloned()
                 .unwrap_or_default();
-            let adapter = Adapter::compile(
-                &source,
-                file.clone(),
-                &config,
-                waybill_engine::carriers::host(),
-            )?;
+            let adapter = Adapter::compile(&source, file.clone(), &config)?;
             let samples = samples.clone().unwrap_or_else(|| {
-                file.parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("samples")
-                    .join(&adapter.meta.id)
+                // `samples/<id>` beside the file, or beside its folder (`carriers/adapters/`).
+                let dir = file.parent().unwrap_or(std::path::Path::new("."));
+                let beside = dir.join("samples").join(&adapter.meta.id);
+                let above = dir.join("../samples").join(&adapter.meta.id);
+                if beside.exists() || !above.exists() {
+                    beside
+                } else {
+                    above
+                }
             });
             let findings = check::conformance(&adapter, Some(&samples));
             let problems = findings.iter().filter(|f| f.verdict == "problem").count();

@@ -5,9 +5,9 @@ use crate::args::Cli;
 use crate::{load, print};
 use chrono::{Duration, Utc};
 use waybill_engine::command::{Command, Executor, Request, Status};
-use waybill_engine::engine::{Applied, ShipmentEdit};
 use waybill_engine::model::{Location, Tracking};
-use waybill_engine::store::sled_backend::SledStore;
+use waybill_engine::store::SledStore;
+use waybill_engine::{Applied, ShipmentEdit};
 use waybill_engine::{Error, OrderSpec, Result};
 
 const ORDER_A: &str = r#"{ "id": "ORD-1001", "customer": { "name": "Ada", "email": "ada@example.com" },
@@ -61,7 +61,11 @@ impl Demo {
                     print!("{}", print::proposal(p, "    "));
                 }
             }
-            Err(Error::Storage(e)) => return Err(Error::Storage(e.clone())),
+            Err(e) if e.kind() == waybill_engine::Kind::Storage => {
+                return Err(Error::storage(
+                    e.to_string().trim_start_matches("storage error: "),
+                ))
+            }
             Err(e) => println!("    rejected: {e}"),
         }
         println!();

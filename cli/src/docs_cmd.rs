@@ -17,6 +17,6 @@ pub fn man() -> Result<()> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
-        .map_err(|e| Error::Storage(format!("cannot render the man page: {e}")))?;
+        .map_err(|e| Error::storage(format!("cannot render the man page: {e}")))?;
     print::raw(&page)
 }

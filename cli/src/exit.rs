@@ -1,7 +1,8 @@
 //! The one place that maps errors to exit codes and prints them.
 
 use crate::args::Cli;
-use waybill_engine::Error;
+use waybill_engine::workflow::Error as Domain;
+use waybill_engine::{Error, Kind};
 
 /// Refused by the rules.
 pub const REFUSED: i32 = 1;
@@ -12,10 +13,11 @@ pub const INTERNAL: i32 = 3;
 
 /// The exit code for `err`.
 pub fn code(err: &Error) -> i32 {
-    match err {
-        Error::Refused(_) => REFUSED,
-        Error::Rules(_) | Error::BadInput { .. } => BAD_INPUT,
-        Error::Workflow(_) | Error::Storage(_) => INTERNAL,
+    match err.kind() {
+        Kind::Refused => REFUSED,
+        // A user's strategy or carrier script is theirs to fix, like a typo in the command.
+        Kind::BadInput | Kind::Script => BAD_INPUT,
+        Kind::Workflow | Kind::Storage => INTERNAL,
     }
 }
 
@@ -23,18 +25,20 @@ pub fn code(err: &Error) -> i32 {
 pub fn report(cli: &Cli, err: &Error) -> i32 {
     let code = code(err);
     if cli.json {
-        let detail = match err {
-            Error::Refused(refusal) => serde_json::json!({"status": "refused", "refusal": refusal}),
-            Error::Rules(diagnostics) => {
+        let detail = match err.domain() {
+            Some(Domain::Refused(refusal)) => {
+                serde_json::json!({"status": "refused", "refusal": refusal})
+            }
+            Some(Domain::Rules(diagnostics)) => {
                 serde_json::json!({"status": "error", "errors": diagnostics})
             }
-            other => serde_json::json!({"status": "error", "message": other.to_string()}),
+            _ => serde_json::json!({"status": "error", "message": err.to_string()}),
         };
         println!("{detail}");
     } else {
-        match err {
-            Error::Refused(_) | Error::Rules(_) => eprintln!("{err}"),
-            other => eprintln!("error: {other}"),
+        match err.domain() {
+            Some(Domain::Refused(_) | Domain::Rules(_)) => eprintln!("{err}"),
+            _ => eprintln!("error: {err}"),
         }
     }
     code

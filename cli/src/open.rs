@@ -5,7 +5,7 @@ use crate::load;
 use std::time::Duration;
 use waybill_engine::command::{Command, Executor, Request};
 use waybill_engine::model::{ShipmentItem, Tracking};
-use waybill_engine::store::sled_backend::SledStore;
+use waybill_engine::store::SledStore;
 use waybill_engine::{Error, Input, Result};
 
 /// How long to wait for another waybill process to release the store.
@@ -19,7 +19,7 @@ pub fn executor(cli: &Cli) -> Result<Executor> {
     let engine = load::engine(cli);
     let store = opening
         .join()
-        .map_err(|_| Error::Storage("opening the store panicked".into()))??;
+        .map_err(|_| Error::storage("opening the store panicked"))??;
     let engine = engine?;
     if let Some(role) = &cli.role {
         engine.check_actor(&waybill_engine::Actor::role(role))?;

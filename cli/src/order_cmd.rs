@@ -152,9 +152,9 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let agg = exec.order(id)?;
-            let actor = actor(cli, exec.engine())?;
+            let actor = actor(cli, exec.lifecycle())?;
             let checks = exec
-                .engine()
+                .lifecycle()
                 .can(&agg, &EntityRef::Order(id.clone()), &actor)?;
             crate::can::print(cli, &checks);
             Ok(())
@@ -163,7 +163,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
 }
 
 /// The actor `--as` names, or the rules' default role.
-pub fn actor(cli: &Cli, engine: &waybill_engine::Engine) -> Result<Actor> {
+pub fn actor(cli: &Cli, engine: &waybill_engine::Lifecycle) -> Result<Actor> {
     let role = cli
         .role
         .clone()

@@ -1,6 +1,6 @@
 //! Printing outcomes for people.
 
-use waybill_engine::engine::{Applied, Step};
+use waybill_engine::{Applied, Error, Step};
 
 /// One line per step: `order ORD-1 payment: unpaid -> paid (mark_paid, auto)`.
 pub fn step(step: &Step) -> String {
@@ -39,9 +39,9 @@ pub fn applied(applied: &Applied, indent: &str) -> String {
 pub fn raw(bytes: &[u8]) -> waybill_engine::Result<()> {
     use std::io::Write;
     match std::io::stdout().write_all(bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
-            waybill_engine::Error::Storage(format!("cannot write to stdout: {e}")),
-        ),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::storage(format!("cannot write to stdout: {e}")))
+        }
         _ => Ok(()),
     }
 }

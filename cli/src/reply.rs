@@ -3,14 +3,14 @@
 use crate::args::Cli;
 use crate::print;
 use waybill_engine::command::{Reply, Status};
-use waybill_engine::engine::Applied;
-use waybill_engine::{Error, Result};
+use waybill_engine::Applied;
+use waybill_engine::Result;
 
 /// Prints an applied reply; a refusal becomes an error (exit 1) printed by [`crate::exit`].
 pub fn finish(cli: &Cli, reply: Reply) -> Result<()> {
     if reply.status == Status::Refused {
         let refusal = reply.refusal.expect("a refused reply carries its refusal");
-        return Err(Error::Refused(Box::new(refusal)));
+        return Err(refusal.into());
     }
     if cli.json {
         println!("{}", serde_json::to_string(&reply).expect("JSON"));

@@ -2,8 +2,8 @@
 
 use crate::args::{Cli, GraphFormat, RulesCommand};
 use crate::load;
+use waybill_engine::graph::{self, Format};
 use waybill_engine::rules::{json_schema, Severity};
-use waybill_engine::workflow::graph::{self, Format};
 use waybill_engine::{Error, Result};
 
 /// Runs a `rules` subcommand.
@@ -16,7 +16,7 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
                 Some(name) => vec![workflow.machine(name).ok_or_else(|| {
                     Error::bad_input_with(
                         format!("unknown machine `{name}`"),
-                        waybill_engine::rules::suggest::help(
+                        waybill_engine::script::suggest::help(
                             name,
                             workflow.machines.iter().map(|m| m.name.as_str()),
                         ),
@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
             let (new, _) = load::rules(cli, Some(&args.file))?;
             let exec = crate::open::executor(cli)?;
             let orders = exec.orders(&Default::default())?;
-            let stranded = waybill_engine::workflow::migrate::check(&new, &orders);
+            let stranded = waybill_engine::migrate::check(&new, &orders);
             if cli.json {
                 println!(
                     "{}",

@@ -3,8 +3,8 @@
 use crate::args::{Cli, ShipmentCommand};
 use crate::{open, reply};
 use waybill_engine::command::Command;
-use waybill_engine::engine::ShipmentEdit;
 use waybill_engine::model::Shipment;
+use waybill_engine::ShipmentEdit;
 use waybill_engine::{EntityRef, Error, NewShipment, Result};
 
 /// Runs a `shipment` subcommand.
@@ -183,9 +183,9 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let (agg, _) = exec.shipment(id)?;
-            let actor = crate::order_cmd::actor(cli, exec.engine())?;
+            let actor = crate::order_cmd::actor(cli, exec.lifecycle())?;
             let checks = exec
-                .engine()
+                .lifecycle()
                 .can(&agg, &EntityRef::Shipment(id.clone()), &actor)?;
             crate::can::print(cli, &checks);
             Ok(())

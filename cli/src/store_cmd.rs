@@ -2,7 +2,7 @@
 
 use crate::args::{Cli, StoreCommand};
 use crate::open;
-use waybill_engine::Result;
+use waybill_engine::{Error, Result};
 
 /// Runs a `store` subcommand.
 pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
@@ -30,7 +30,7 @@ pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
             if problems.is_empty() {
                 Ok(())
             } else {
-                Err(waybill_engine::Error::Storage(format!(
+                Err(Error::storage(format!(
                     "{} invariant(s) broken",
                     problems.len()
                 )))

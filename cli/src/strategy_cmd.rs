@@ -2,20 +2,17 @@
 
 use crate::args::{Cli, StrategyCommand};
 use crate::{load, open};
-use std::sync::Arc;
-use waybill_engine::script::ScriptHost;
 use waybill_engine::split::{self, Strategy};
 use waybill_engine::{Error, Result};
 
 /// Runs a `strategy` subcommand.
 pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
     let dirs = open::strategy_dirs(cli);
-    let host = Arc::new(ScriptHost::default());
     match cmd {
         StrategyCommand::List => {
             let mut rows = Vec::new();
             for name in Strategy::names(&dirs) {
-                let s = Strategy::load(&name, &dirs, &host)?;
+                let s = Strategy::load(&name, &dirs)?;
                 let kind = if s.is_post_splitter() {
                     "post-splitter"
                 } else {
@@ -38,15 +35,15 @@ pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
         }
         StrategyCommand::Check { file } => {
             let source = load::read_text(file)?;
-            let strategy = Strategy::compile(&source, file, &host)?;
+            let strategy = Strategy::compile(&source, file)?;
             let mut problems = Vec::new();
             let samples = split::samples();
             for (name, input) in &samples {
                 let result = if strategy.is_post_splitter() {
-                    Strategy::load("split_shipments", &dirs, &host)
-                        .and_then(|first| split::propose(&[first, strategy.clone()], input, &host))
+                    Strategy::load("split_shipments", &dirs)
+                        .and_then(|first| split::propose(&[first, strategy.clone()], input))
                 } else {
-                    split::propose(std::slice::from_ref(&strategy), input, &host)
+                    split::propose(std::slice::from_ref(&strategy), input)
                 };
                 if let Err(e) = result {
                     problems.push(format!("{name}: {e}"));

@@ -20,7 +20,7 @@ fn repo() -> PathBuf {
 
 fn adapter(id: &str) -> String {
     repo()
-        .join("carriers")
+        .join("carriers/adapters")
         .join(format!("{id}.rhai"))
         .display()
         .to_string()

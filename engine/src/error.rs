@@ -1,70 +1,78 @@
-//! The engine's one error type. The CLI maps each kind to an exit code in one place.
+//! The façade's error: whatever any waybill crate failed with, with one [`Kind`] to choose an
+//! exit code or HTTP status by.
 
-use crate::engine::Refusal;
-use crate::rules::Diagnostic;
+use crate::{Kind, Refusal};
 
-/// Everything that can stop a command.
+/// Everything that can stop a waybill command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The rules refused the command; the reasons are data.
-    #[error("{0}")]
-    Refused(Box<Refusal>),
-    /// The rule file is invalid.
-    #[error("{}", render_diagnostics(.0))]
-    Rules(Vec<Diagnostic>),
-    /// The input is malformed or names something that does not exist.
-    #[error("{message}{}", help_suffix(.help))]
-    BadInput {
-        /// What is wrong and where.
-        message: String,
-        /// How to fix it, if we can tell.
-        help: Option<String>,
-    },
-    /// A guard of an automatic transition failed to run, or automatic transitions did not settle.
-    #[error("workflow error: {0}")]
-    Workflow(String),
-    /// The store could not be read or written.
-    #[error("storage error: {0}")]
-    Storage(String),
+    /// From the store, the executor, or a crate below them.
+    #[error(transparent)]
+    Store(#[from] waybill_store::Error),
+    /// From the split bench.
+    #[error(transparent)]
+    Bench(#[from] waybill_bench::Error),
 }
 
 impl Error {
     /// A bad-input error without a hint.
     pub fn bad_input(message: impl Into<String>) -> Error {
-        Error::BadInput {
-            message: message.into(),
-            help: None,
-        }
+        waybill_store::Error::bad_input(message).into()
     }
 
     /// A bad-input error with a hint (e.g. "did you mean ...").
     pub fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Error {
-        Error::BadInput {
-            message: message.into(),
-            help: Some(help.into()),
+        waybill_store::Error::bad_input_with(message, help).into()
+    }
+
+    /// A storage or internal fault.
+    pub fn storage(message: impl Into<String>) -> Error {
+        waybill_store::Error::Storage(message.into()).into()
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Error::Store(e) => e.kind(),
+            Error::Bench(e) => e.kind(),
+        }
+    }
+
+    /// The domain error inside, if it is one (a refusal, bad input, invalid rules...).
+    pub fn domain(&self) -> Option<&waybill_workflow::Error> {
+        match self {
+            Error::Store(e) => e.domain(),
+            Error::Bench(waybill_bench::Error::Workflow(e)) => Some(e),
+            Error::Bench(_) => None,
+        }
+    }
+
+    /// The refusal, if the rules refused the command.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self.domain()? {
+            waybill_workflow::Error::Refused(refusal) => Some(refusal),
+            _ => None,
         }
     }
 }
 
-fn help_suffix(help: &Option<String>) -> String {
-    help.as_ref()
-        .map(|h| format!("\n  help: {h}"))
-        .unwrap_or_default()
+macro_rules! from_below {
+    ($($from:ty),*) => {$(
+        impl From<$from> for Error {
+            fn from(err: $from) -> Error {
+                Error::Store(err.into())
+            }
+        }
+    )*};
 }
 
-fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+from_below!(
+    waybill_workflow::Error,
+    waybill_split::Error,
+    waybill_carriers::Error,
+    waybill_script::ScriptError,
+    Refusal
+);
 
-impl From<Refusal> for Error {
-    fn from(refusal: Refusal) -> Error {
-        Error::Refused(Box::new(refusal))
-    }
-}
-
-/// Shorthand for results of this crate.
+/// Shorthand for results of waybill commands.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,26 +1,52 @@
-//! waybill-engine: a rules engine for the life of an order after checkout.
+//! waybill-engine: a rules engine for the life of an order after checkout, as one dependency
+//! for the CLI and for any Rust program that embeds it.
 //!
-//! Workflows are declared in YAML ([`rules`]), compiled once ([`workflow`]) with guards in the
-//! one sandboxed Rhai host ([`script`]), and driven by commands ([`engine`]) over the domain
-//! ([`model`]). The [`command`] executor runs commands against a [`store`] (sled, or memory),
-//! one atomic write each, applying their stock effects ([`inventory`]). Split strategies
-//! ([`split`]) and carrier adapters ([`carriers`]) are Rhai scripts in the same host, and
-//! [`bench`] compares strategies on a day of orders. The CLI is a thin layer over this crate.
+//! It is a façade over crates with one job each, which depend one way (a cycle can't build):
+//!
+//! ```text
+//! waybill-script  <-  waybill-workflow  <-  { waybill-split, waybill-carriers }  <-  waybill-store
+//!                                                                                <-  waybill-bench
+//! ```
+//!
+//! - [`script`]: the sandboxed Rhai host, its limits and the one loader for named scripts.
+//! - [`model`], [`rules`], [`Workflow`], [`Lifecycle`]: the domain, the YAML rule format, the
+//!   compiled workflow and the commands that fire it (from `waybill-workflow`).
+//! - [`split`]: stock effects, split strategies and the coordinator.
+//! - [`carriers`]: carrier adapters, status normalization, tracking checks, HTTP.
+//! - [`store`] and [`command`]: storage backends, and the executor that runs commands against
+//!   them, one atomic write each.
+//! - [`bench`]: the split bench.
+//!
+//! `docs/ARCHITECTURE.md` follows one command through all of them.
 
-pub mod bench;
-pub mod carriers;
-pub mod command;
-pub mod engine;
-pub mod error;
-pub mod inventory;
-pub mod model;
-pub mod rules;
-pub mod script;
-pub mod split;
-pub mod store;
-pub mod workflow;
+#![deny(missing_docs)]
 
-pub use engine::{Actor, Applied, Engine, Input, NewShipment, Refusal};
+pub use waybill_bench as bench;
+pub use waybill_carriers as carriers;
+pub use waybill_script as script;
+pub use waybill_split as split;
+/// The domain crate, whose [`workflow::Error`] is what [`Lifecycle`] commands fail with.
+pub use waybill_workflow as workflow;
+pub use waybill_workflow::{model, rules};
+
+mod error;
+
 pub use error::{Error, Result};
-pub use model::{EntityRef, Money, OrderAggregate, OrderSpec};
-pub use workflow::Workflow;
+pub use waybill_workflow::{
+    check_tracking, graph, migrate, shipment_tags, Actor, Applied, Blocker, EntityRef, EventCheck,
+    Input, Kind, LabelInfo, Lifecycle, Loaded, Money, NewShipment, Notification, OrderAggregate,
+    OrderSpec, Refusal, ShipmentEdit, Step, StockAction, StockMove, Workflow, RELEASED_TAG,
+    SYSTEM_ROLE,
+};
+
+/// Storage: the [`store::Store`] trait, its backends, and the on-disk layout.
+pub mod store {
+    pub use waybill_store::{codec, keys, MemoryStore, SledStore, Store, Write};
+    pub use waybill_store::{Error, Result};
+    pub use waybill_store::{HistoryRecord, OutboxEntry};
+}
+
+/// Commands and the executor that runs them.
+pub mod command {
+    pub use waybill_store::{Command, Executor, OrderFilter, Reply, Request, Status};
+}

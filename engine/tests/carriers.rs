@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use waybill_engine::carriers::{host, Adapter, CarrierConfig, Carriers, Normalized};
+use waybill_engine::carriers::{Adapter, CarrierConfig, Carriers, Normalized};
 
 /// The built-in adapters, in `carriers/`.
 const SHIPPED: [&str; 5] = [
@@ -36,7 +36,6 @@ fn evil(source: &str) -> Adapter {
         source,
         PathBuf::from("evil.rhai"),
         &CarrierConfig::default(),
-        host(),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -82,9 +81,9 @@ fn every_shipped_adapter_is_built_in_and_named_after_its_file() {
     let ids = Carriers::default().ids();
     assert_eq!(ids, SHIPPED.map(String::from).to_vec());
     for id in SHIPPED {
-        let file = repo().join("carriers").join(format!("{id}.rhai"));
+        let file = repo().join("carriers/adapters").join(format!("{id}.rhai"));
         let source = std::fs::read_to_string(&file).unwrap();
-        let a = Adapter::compile(&source, file.clone(), &CarrierConfig::default(), host()).unwrap();
+        let a = Adapter::compile(&source, file.clone(), &CarrierConfig::default()).unwrap();
         assert_eq!(
             a.meta.id,
             id,
@@ -138,7 +137,6 @@ fn metadata_maps_raw_codes_only_to_real_statuses() {
         r#"fn metadata() { #{ id: "typo", statuses: #{ "X1": "deliverd" } } }"#,
         PathBuf::from("typo.rhai"),
         &CarrierConfig::default(),
-        host(),
     )
     .unwrap_err()
     .to_string();
@@ -594,7 +592,7 @@ fn a_host_not_allowed_is_refused() {
         ..Default::default()
     };
     let source = format!("{META}\nfn rates(req) {{ http_post(\"http://127.0.0.1:9/\", \"{{}}\"); [] }}\nfn track(n) {{ http_get(\"not a url\"); [] }}");
-    let a = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config, host()).unwrap();
+    let a = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config).unwrap();
     let err = a
         .rates(parcel("SHP-1", "NL", "1011AB", 100, None))
         .unwrap_err()
@@ -760,9 +758,9 @@ fn apiship(base: &str, timeout_ms: u64) -> Adapter {
         max_response_bytes: Some(4096),
         values,
     };
-    let file = repo().join("carriers/apiship.rhai");
+    let file = repo().join("carriers/adapters/apiship.rhai");
     let source = std::fs::read_to_string(&file).unwrap();
-    Adapter::compile(&source, file, &config, host()).unwrap()
+    Adapter::compile(&source, file, &config).unwrap()
 }
 
 #[test]
@@ -1009,7 +1007,7 @@ fn a_slow_answer_within_the_http_timeout_is_not_cut_short() {
     let source = format!(
         "{META}\nfn rates(req) {{ let answer = http_post(carrier_config(\"base_url\") + \"/rates\", \"{{}}\"); let n = 0; for i in 0..2000 {{ n += i; }} [] }}"
     );
-    let a = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config, host()).unwrap();
+    let a = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config).unwrap();
     let rates = a.rates(parcel("SHP-1", "NL", "1011AB", 100, None));
     slow.join().unwrap();
     assert_eq!(rates.map(|r| r.len()).map_err(|e| e.to_string()), Ok(0));

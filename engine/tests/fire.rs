@@ -4,15 +4,15 @@
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use waybill_engine::engine::Blocker;
 use waybill_engine::model::{ShipmentItem, Tracking};
-use waybill_engine::script::ScriptHost;
+use waybill_engine::Blocker;
 use waybill_engine::{
-    Actor, Engine, EntityRef, Error, Input, NewShipment, OrderAggregate, OrderSpec, Workflow,
+    workflow::Error, Actor, EntityRef, Input, Lifecycle, NewShipment, OrderAggregate, OrderSpec,
+    Workflow,
 };
 
-fn engine() -> Engine {
-    Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))))
+fn engine() -> Lifecycle {
+    Lifecycle::new(Arc::new(Workflow::builtin()))
 }
 
 fn staff() -> Actor {
@@ -29,7 +29,7 @@ fn spec(kind: &str) -> OrderSpec {
     .unwrap()
 }
 
-fn order(engine: &Engine) -> OrderAggregate {
+fn order(engine: &Lifecycle) -> OrderAggregate {
     engine
         .create_order(spec("order"), &staff(), Utc::now())
         .unwrap()
@@ -51,7 +51,14 @@ fn shp(id: &str) -> EntityRef {
     EntityRef::Shipment(id.into())
 }
 
-fn add(engine: &Engine, agg: &mut OrderAggregate, id: &str, line: &str, qty: u32, tracked: bool) {
+fn add(
+    engine: &Lifecycle,
+    agg: &mut OrderAggregate,
+    id: &str,
+    line: &str,
+    qty: u32,
+    tracked: bool,
+) {
     let new = NewShipment {
         items: vec![ShipmentItem {
             line: line.into(),
@@ -77,7 +84,7 @@ fn state<'a>(agg: &'a OrderAggregate, machine: &str) -> &'a str {
     &agg.order.states[machine]
 }
 
-fn refused(result: waybill_engine::Result<waybill_engine::Applied>) -> Vec<Blocker> {
+fn refused(result: waybill_engine::workflow::Result<waybill_engine::Applied>) -> Vec<Blocker> {
     match result {
         Err(Error::Refused(r)) => r.blockers,
         other => panic!("expected a refusal, got {other:?}"),
@@ -485,10 +492,8 @@ machines:
 
 #[test]
 fn hostile_guards_are_refused_quickly_with_a_clear_error() {
-    let workflow = Workflow::load(LOOPING, "loop.yaml", Arc::new(ScriptHost::default()))
-        .unwrap()
-        .workflow;
-    let engine = Engine::new(Arc::new(workflow));
+    let workflow = Workflow::load(LOOPING, "loop.yaml").unwrap().workflow;
+    let engine = Lifecycle::new(Arc::new(workflow));
     let mut agg = engine
         .create_order(spec("order"), &Actor::role("staff"), Utc::now())
         .unwrap()
@@ -533,10 +538,8 @@ machines:
       ab: { from: [a], to: b, auto: true }
       ba: { from: [b], to: a, auto: true }
 ";
-    let workflow = Workflow::load(rules, "cycle.yaml", Arc::new(ScriptHost::default()))
-        .unwrap()
-        .workflow;
-    let engine = Engine::new(Arc::new(workflow));
+    let workflow = Workflow::load(rules, "cycle.yaml").unwrap().workflow;
+    let engine = Lifecycle::new(Arc::new(workflow));
     match engine.create_order(spec("order"), &Actor::role("staff"), Utc::now()) {
         Err(Error::Workflow(message)) => {
             assert!(message.contains("did not settle"), "{message}");

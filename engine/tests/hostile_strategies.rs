@@ -3,16 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use waybill_engine::model::Location;
-use waybill_engine::script::ScriptHost;
 use waybill_engine::split::{propose, SplitInput, SplitLine, StockView, Strategy};
-
-fn host() -> &'static ScriptHost {
-    static HOST: OnceLock<ScriptHost> = OnceLock::new();
-    HOST.get_or_init(ScriptHost::default)
-}
 
 fn loc(id: &str, priority: i64) -> Location {
     Location {
@@ -56,15 +49,14 @@ fn input() -> SplitInput {
 }
 
 fn compile(source: &str) -> Result<Strategy, String> {
-    Strategy::compile(source, Path::new("hostile.rhai"), host()).map_err(|e| e.to_string())
+    Strategy::compile(source, Path::new("hostile.rhai")).map_err(|e| e.to_string())
 }
 
 /// Compiles and runs `source` as a splitter on [`input`]: the error it is refused with, which
 /// must come within a second and name the strategy.
 fn refused_with(source: &str, input: &SplitInput) -> String {
     let start = Instant::now();
-    let result =
-        compile(source).and_then(|s| propose(&[s], input, host()).map_err(|e| e.to_string()));
+    let result = compile(source).and_then(|s| propose(&[s], input).map_err(|e| e.to_string()));
     let took = start.elapsed();
     let err = match result {
         Ok(p) => panic!("accepted: {p:?}\n{source}"),
@@ -147,9 +139,7 @@ fn a_post_splitter_that_never_ends_is_stopped() {
     )
     .unwrap();
     let post = compile("fn post_split(order, proposal, config) { loop { } }").unwrap();
-    let err = propose(&[split, post], input(), host())
-        .unwrap_err()
-        .to_string();
+    let err = propose(&[split, post], input()).unwrap_err().to_string();
     assert!(start.elapsed() < Duration::from_secs(1));
     assert_has(&err, &["strategy `hostile` failed", "stopped:"]);
 }
@@ -438,13 +428,12 @@ fn a_post_splitter_returning_garbage_is_refused() {
     let split = Strategy::compile(
         "fn split(order, locations, stock) { #{ backorder: [#{ line: \"l1\", qty: 4 }] } }",
         Path::new("fine.rhai"),
-        host(),
     )
     .unwrap();
     let post =
         compile("fn post_split(order, proposal, config) { proposal.backorder = []; proposal }")
             .unwrap();
-    let err = propose(&[split.clone(), post], input(), host())
+    let err = propose(&[split.clone(), post], input())
         .unwrap_err()
         .to_string();
     assert_has(
@@ -452,9 +441,7 @@ fn a_post_splitter_returning_garbage_is_refused() {
         &["strategy `hostile` proposed a bad split", "accounts for 0"],
     );
     let post = compile("fn post_split(order, proposal, config) { 42 }").unwrap();
-    let err = propose(&[split, post], input(), host())
-        .unwrap_err()
-        .to_string();
+    let err = propose(&[split, post], input()).unwrap_err().to_string();
     assert_has(&err, &["strategy `hostile` failed", "must return a map"]);
 }
 
@@ -465,7 +452,7 @@ fn the_host_still_works_after_hostile_scripts() {
         "fn split(order, locations, stock) { #{ packages: [#{ location: \"B\", items: [#{ line: \"l1\", qty: 3 }] }], backorder: [#{ line: \"l1\", qty: 1 }] } }",
     )
     .unwrap();
-    let p = propose(&[fine], input(), host()).unwrap();
+    let p = propose(&[fine], input()).unwrap();
     assert_eq!(p.packages.len(), 1);
     assert_eq!(p.backorder[0].qty, 1);
 }

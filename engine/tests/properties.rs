@@ -4,11 +4,11 @@
 use chrono::Utc;
 use proptest::prelude::*;
 use std::sync::Arc;
-use waybill_engine::engine::ShipmentEdit;
 use waybill_engine::model::{ShipmentItem, Tracking};
-use waybill_engine::script::ScriptHost;
+use waybill_engine::ShipmentEdit;
 use waybill_engine::{
-    Actor, Engine, EntityRef, Error, Input, NewShipment, OrderAggregate, OrderSpec, Workflow,
+    workflow::Error, Actor, EntityRef, Input, Lifecycle, NewShipment, OrderAggregate, OrderSpec,
+    Workflow,
 };
 
 /// One random thing a user or carrier might do.
@@ -120,11 +120,11 @@ fn shipment_id(agg: &OrderAggregate, n: usize) -> Option<String> {
 }
 
 fn apply(
-    engine: &Engine,
+    engine: &Lifecycle,
     agg: &mut OrderAggregate,
     op: &Op,
     counter: &mut usize,
-) -> waybill_engine::Result<()> {
+) -> waybill_engine::workflow::Result<()> {
     let staff = Actor::role("backoffice");
     let order = EntityRef::Order("ORD-P".into());
     let line = |i: usize| format!("l{}", i % agg.order.spec.lines.len());
@@ -201,7 +201,7 @@ fn apply(
     }
 }
 
-fn check_invariants(engine: &Engine, agg: &OrderAggregate) {
+fn check_invariants(engine: &Lifecycle, agg: &OrderAggregate) {
     let order = &agg.order;
     let total = order.spec.total().unwrap();
     assert!(
@@ -258,7 +258,7 @@ proptest! {
         qtys in prop::collection::vec(1..5u32, 1..4),
         ops in prop::collection::vec(op(), 1..40),
     ) {
-        let engine = Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))));
+        let engine = Lifecycle::new(Arc::new(Workflow::builtin()));
         let staff = Actor::role("backoffice");
         let (mut agg, _) = engine.create_order(order(&qtys), &staff, Utc::now()).unwrap();
         let mut counter = 0;

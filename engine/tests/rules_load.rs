@@ -1,9 +1,7 @@
 //! Every kind of load error and lint warning, each with its position, path and suggestion.
 
-use std::sync::Arc;
 use waybill_engine::rules::{Diagnostic, Severity};
-use waybill_engine::script::ScriptHost;
-use waybill_engine::workflow::Loaded;
+use waybill_engine::Loaded;
 use waybill_engine::Workflow;
 
 const BASE: &str = "\
@@ -31,7 +29,7 @@ machines:
 ";
 
 fn load(src: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    Workflow::load(src, "test.yaml", Arc::new(ScriptHost::default()))
+    Workflow::load(src, "test.yaml")
 }
 
 fn one_error(src: &str) -> Diagnostic {
@@ -245,12 +243,8 @@ fn lint_warns_about_automatic_cycles() {
 
 #[test]
 fn default_rules_load_without_warnings() {
-    let loaded = Workflow::load(
-        waybill_engine::rules::DEFAULT_RULES,
-        "default.yaml",
-        Arc::new(ScriptHost::default()),
-    )
-    .expect("default rules load");
+    let loaded = Workflow::load(waybill_engine::rules::DEFAULT_RULES, "default.yaml")
+        .expect("default rules load");
     assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
 }
 

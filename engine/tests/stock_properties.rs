@@ -7,12 +7,11 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use waybill_engine::command::{Command, Executor, Request, Status};
-use waybill_engine::engine::ShipmentEdit;
 use waybill_engine::model::{Location, ReservationStatus, Tracking};
-use waybill_engine::script::ScriptHost;
 use waybill_engine::split::{propose, SplitInput, SplitLine, StockView, Strategy as SplitStrategy};
-use waybill_engine::store::memory::MemoryStore;
-use waybill_engine::{Engine, Error, Input, Workflow};
+use waybill_engine::store::MemoryStore;
+use waybill_engine::ShipmentEdit;
+use waybill_engine::{Input, Kind, Lifecycle, Workflow};
 
 const SKUS: [&str; 3] = ["A", "B", "C"];
 const LOCATIONS: [&str; 3] = ["ams", "rtm", "utr"];
@@ -43,7 +42,7 @@ fn op() -> impl Strategy<Value = Op> {
 fn run(
     exec: &mut Executor,
     command: Command,
-) -> waybill_engine::Result<waybill_engine::command::Reply> {
+) -> waybill_engine::store::Result<waybill_engine::command::Reply> {
     exec.run(Request {
         command,
         role: None,
@@ -72,7 +71,7 @@ fn fire(exec: &mut Executor, id: &str, event: &str) {
         },
     );
     assert!(
-        matches!(result, Ok(_) | Err(Error::BadInput { .. })),
+        result.is_ok() || matches!(&result, Err(e) if e.kind() == Kind::BadInput),
         "{event} {id}: {result:?}"
     );
 }
@@ -146,7 +145,7 @@ proptest! {
         orders in prop::collection::vec(prop::collection::vec(1..4u32, 3), 3),
         ops in prop::collection::vec(op(), 1..30),
     ) {
-        let engine = Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))));
+        let engine = Lifecycle::new(Arc::new(Workflow::builtin()));
         let mut exec = Executor::new(engine, Box::new(MemoryStore::default())).unwrap();
         let mut initial: HashMap<&str, i64> = HashMap::new();
         for (i, location) in LOCATIONS.iter().enumerate() {
@@ -172,7 +171,7 @@ proptest! {
                 Op::Split { order, strategy } => {
                     let command = Command::ShipmentSplit { order: format!("O{order}"), strategy: vec![strategies[*strategy].into()], config: BTreeMap::new(), dry_run: false };
                     let result = run(&mut exec, command);
-                    prop_assert!(matches!(&result, Ok(r) if r.status != Status::Error) || matches!(&result, Err(Error::BadInput { .. })), "{result:?}");
+                    prop_assert!(matches!(&result, Ok(r) if r.status != Status::Error) || matches!(&result, Err(e) if e.kind() == Kind::BadInput), "{result:?}");
                 }
                 Op::Ship { shipment } => if let Some(id) = pick(*shipment) {
                     let changes = ShipmentEdit { add_tracking: vec![Tracking { code: format!("T-{id}"), carrier: None, url: None }], ..Default::default() };
@@ -202,7 +201,6 @@ proptest! {
         cutoff in prop::option::of(1..4usize),
         strategy in prop::sample::select(vec!["split_shipments", "no_split", "split_by_line_items", "fewest_shipments", "high_stock_first", "closest_location", "ship_from_first_available_or_primary"]),
     ) {
-        let host = ScriptHost::default();
         let locations: Vec<Location> = (0..4).map(|i| Location { id: format!("L{i}"), name: String::new(), priority: i, country: None, lat: Some(52.0 + i as f64), lng: Some(4.0), on_hold: false }).collect();
         let mut levels = HashMap::new();
         for (i, q) in stock.iter().enumerate() {
@@ -210,8 +208,8 @@ proptest! {
         }
         let lines: Vec<SplitLine> = qtys.iter().enumerate().map(|(i, q)| SplitLine { id: format!("l{i}"), sku: SKUS[i % 3].into(), qty: *q, weight_g: 100, category: None, price: 100 }).collect();
         let input = SplitInput { order: "P".into(), market: None, partial_delivery: partial, lat: Some(52.5), lng: Some(4.0), country: "NL".into(), lines: lines.clone(), locations, stock: StockView::new(levels.clone()), cutoff, config: BTreeMap::new() };
-        let chosen = SplitStrategy::load(strategy, &[], &host).unwrap();
-        let proposal = propose(&[chosen], &input, &host).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let chosen = SplitStrategy::load(strategy, &[]).unwrap();
+        let proposal = propose(&[chosen], &input).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for line in &lines {
             let packed: i64 = proposal.packages.iter().flat_map(|p| &p.items).filter(|i| i.line == line.id).map(|i| i64::from(i.qty)).sum();
             let waits: i64 = proposal.backorder.iter().filter(|i| i.line == line.id).map(|i| i64::from(i.qty)).sum();
@@ -245,7 +243,7 @@ fn store_check_reports_broken_invariants() {
             }),
         )])
         .unwrap();
-    let engine = Engine::new(Arc::new(Workflow::builtin(Arc::new(ScriptHost::default()))));
+    let engine = Lifecycle::new(Arc::new(Workflow::builtin()));
     let exec = Executor::new(engine, Box::new(store)).unwrap();
     let problems = exec.check_invariants().unwrap();
     assert!(

@@ -6,9 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use waybill_engine::model::Location;
-use waybill_engine::script::ScriptHost;
 use waybill_engine::split::{
     distance_km, propose, Proposal, SplitInput, SplitLine, StockView, Strategy,
 };
@@ -28,13 +26,8 @@ fn dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/strategies"))
 }
 
-fn host() -> &'static ScriptHost {
-    static HOST: OnceLock<ScriptHost> = OnceLock::new();
-    HOST.get_or_init(ScriptHost::default)
-}
-
 fn load(name: &str) -> Strategy {
-    Strategy::load(name, &[dir()], host()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    Strategy::load(name, &[dir()]).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn loc(id: &str, priority: i64) -> Location {
@@ -147,7 +140,7 @@ fn show(p: &Proposal) -> String {
 
 fn try_run(chain: &[&str], input: &SplitInput) -> Result<Proposal, String> {
     let chain: Vec<Strategy> = chain.iter().map(|n| load(n)).collect();
-    propose(&chain, input, host()).map_err(|e| e.to_string())
+    propose(&chain, input).map_err(|e| e.to_string())
 }
 
 fn run(chain: &[&str], input: &SplitInput) -> String {
@@ -754,19 +747,19 @@ fn post_split(order, proposal, config) {
 
 #[test]
 fn backordered_merges_what_a_chain_scattered() {
-    let scatter = Strategy::compile(SCATTER, Path::new("scatter.rhai"), host()).unwrap();
+    let scatter = Strategy::compile(SCATTER, Path::new("scatter.rhai")).unwrap();
     let input = order(
         vec![line("l1", "MUG", 6), line("l2", "TEE", 2)],
         locs(&["A", "B"]),
         &[("A", "MUG", 2), ("B", "MUG", 1), ("B", "TEE", 1)],
     );
     let chain = [load("split_shipments"), scatter, load("backordered")];
-    let scattered = propose(&chain[..2], &input, host()).unwrap();
+    let scattered = propose(&chain[..2], &input).unwrap();
     assert_eq!(
         show(&scattered),
         "A: l1x1 l1x1 | B: l1x1 l2x1 | wait: l1x1 l1x1 l1x1 l2x1"
     );
-    let tidy = propose(&chain, &input, host()).unwrap();
+    let tidy = propose(&chain, &input).unwrap();
     assert_eq!(show(&tidy), "A: l1x2 | B: l1x1 l2x1 | wait: l1x3 l2x1");
     // On a tidy proposal it changes nothing.
     assert_eq!(
@@ -813,7 +806,7 @@ fn chains_must_start_with_a_splitter_followed_by_post_splitters() {
     assert!(err.contains("`by_weight` is a post-splitter"), "{err}");
     let err = try_run(&["split_shipments", "no_split"], &input).unwrap_err();
     assert!(err.contains("`no_split` is a splitter"), "{err}");
-    let err = Strategy::load("split_shipment", &[dir()], host()).unwrap_err();
+    let err = Strategy::load("split_shipment", &[dir()]).unwrap_err();
     assert!(err.to_string().contains("split_shipments"), "{err}");
 }
 
@@ -879,7 +872,7 @@ fn every_splitter_passes_the_checks_on_many_orders() {
         for s in &splitters {
             let mut chain = vec![s.clone()];
             chain.extend(posts.iter().cloned());
-            let p = propose(&chain, &input, host())
+            let p = propose(&chain, &input)
                 .unwrap_or_else(|e| panic!("round {round}, {}: {e}\n{input:?}", s.name));
             if !input.partial_delivery {
                 assert!(p.packages.len() <= 1, "round {round}, {}", s.name);
@@ -939,8 +932,8 @@ fn big_orders_stay_within_the_script_limits() {
 /// Runs the splitter `source` (a script using the packing plan) on `input`.
 fn run_source(source: &str, input: &SplitInput) -> Result<String, String> {
     let strategy =
-        Strategy::compile(source, Path::new("planner.rhai"), host()).map_err(|e| e.to_string())?;
-    propose(&[strategy], input, host())
+        Strategy::compile(source, Path::new("planner.rhai")).map_err(|e| e.to_string())?;
+    propose(&[strategy], input)
         .map(|p| show(&p))
         .map_err(|e| e.to_string())
 }

@@ -1,0 +1,59 @@
+//! waybill-carriers: carrier adapters as Rhai scripts (`carriers/adapters/<id>.rhai`, or the
+//! user's own), run in a host of their own, and what the engine does with their answers:
+//! statuses normalized ([`Normalized`]), tracking numbers checked ([`tracking`]), tracking URLs
+//! built, HTTP limited to the hosts a carrier's configuration allows.
+
+#![deny(missing_docs)]
+
+mod adapter;
+pub mod check;
+mod error;
+mod host;
+mod http;
+pub mod tracking;
+
+pub use adapter::{Adapter, CarrierConfig, CarrierEvent, Label, Metadata, Rate};
+pub use error::{Error, Result};
+pub use host::carrier_host;
+pub use http::HttpPolicy;
+pub use waybill_workflow::model::Normalized;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use waybill_script::Library;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_carriers.rs"));
+
+/// Where adapters come from: folders searched before the built-in ones, and per-carrier config.
+#[derive(Debug, Clone, Default)]
+pub struct Carriers {
+    /// Folders of the user's own adapters.
+    pub dirs: Vec<PathBuf>,
+    /// Configuration per carrier id.
+    pub config: BTreeMap<String, CarrierConfig>,
+}
+
+impl Carriers {
+    /// Reads a carrier configuration file (YAML: carrier id → [`CarrierConfig`]).
+    pub fn parse_config(text: &str, source: &str) -> Result<BTreeMap<String, CarrierConfig>> {
+        serde_yaml::from_str(text).map_err(|e| Error::bad_input(format!("{source}: {e}")))
+    }
+
+    /// Where adapters are found: the folders, in order, then the built-in ones.
+    pub fn library(&self) -> Library {
+        Library::new("carrier", self.dirs.clone(), BUILTIN)
+    }
+
+    /// Loads the adapter `spec`: a path ending in `.rhai`, an id in the folders, or a built-in id.
+    /// Its configuration is the one of its id: the spec, or a file's stem.
+    pub fn load(&self, spec: &str) -> Result<Adapter> {
+        let source = self.library().find(spec)?;
+        let config = self.config.get(&source.name).cloned().unwrap_or_default();
+        Adapter::compile(&source.text, source.path, &config)
+    }
+
+    /// Every carrier id: the folders' and the built-in ones, sorted.
+    pub fn ids(&self) -> Vec<String> {
+        self.library().names()
+    }
+}

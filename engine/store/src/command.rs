@@ -1,0 +1,306 @@
+//! The command format: one JSON object per command, `{"op": "order.fire", ...}`, as read by
+//! `waybill apply` and built by every state-changing CLI command.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
+use waybill_workflow::{Applied, Input, NewShipment, Refusal, ShipmentEdit, Step};
+
+/// A state-changing command, tagged by `op` (named after the CLI command).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", deny_unknown_fields)]
+pub enum Command {
+    /// Create an order from an order file's content.
+    #[serde(rename = "order.create")]
+    OrderCreate {
+        /// The order.
+        order: Box<OrderSpec>,
+    },
+    /// Fire an event on an order machine.
+    #[serde(rename = "order.fire")]
+    OrderFire {
+        /// The order id.
+        id: String,
+        /// The event.
+        event: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Add a note to an order.
+    #[serde(rename = "order.note")]
+    OrderNote {
+        /// The order id.
+        id: String,
+        /// The note.
+        text: String,
+    },
+    /// Change an order's customer.
+    #[serde(rename = "order.edit")]
+    OrderEdit {
+        /// The order id.
+        id: String,
+        /// The new customer.
+        customer: Customer,
+    },
+    /// Create a shipment for some of an order's items.
+    #[serde(rename = "shipment.create")]
+    ShipmentCreate {
+        /// The order id.
+        order: String,
+        /// The shipment.
+        shipment: NewShipment,
+    },
+    /// Fire an event on a shipment.
+    #[serde(rename = "shipment.fire")]
+    ShipmentFire {
+        /// The shipment id.
+        id: String,
+        /// The event.
+        event: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Edit a shipment.
+    #[serde(rename = "shipment.edit")]
+    ShipmentEdit {
+        /// The shipment id.
+        id: String,
+        /// The changes.
+        changes: ShipmentEdit,
+    },
+    /// Delete a shipment that has not left.
+    #[serde(rename = "shipment.delete")]
+    ShipmentDelete {
+        /// The shipment id.
+        id: String,
+    },
+    /// Split an order's unshipped units into shipments with a strategy, reserving their stock.
+    #[serde(rename = "shipment.split")]
+    ShipmentSplit {
+        /// The order id.
+        order: String,
+        /// Strategy chain: a splitter, then post-splitters (default: the inventory model's, else
+        /// `split_shipments`).
+        #[serde(default)]
+        strategy: Vec<String>,
+        /// Options for post-splitters, e.g. `max_weight_g`.
+        #[serde(default)]
+        config: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Only propose; write nothing.
+        #[serde(default)]
+        dry_run: bool,
+    },
+    /// Add or update a stock location.
+    #[serde(rename = "location.add")]
+    LocationAdd {
+        /// The location.
+        location: waybill_workflow::model::Location,
+    },
+    /// Set the units on hand of a SKU at a location.
+    #[serde(rename = "stock.set")]
+    StockSet {
+        /// The location id.
+        location: String,
+        /// The SKU.
+        sku: String,
+        /// Units on hand.
+        qty: u32,
+    },
+    /// Buy a label through a carrier; the carrier then handles the shipment.
+    #[serde(rename = "shipment.label")]
+    ShipmentLabel {
+        /// The shipment id.
+        id: String,
+        /// The carrier (default: the shipment's, else the order's).
+        #[serde(default)]
+        carrier: Option<String>,
+        /// The service.
+        #[serde(default)]
+        service: Option<String>,
+    },
+    /// Cancel a carrier-handled shipment through its carrier.
+    #[serde(rename = "shipment.void")]
+    ShipmentVoid {
+        /// The shipment id.
+        id: String,
+    },
+    /// Ingest one webhook request from a carrier.
+    #[serde(rename = "carrier.webhook")]
+    CarrierWebhook {
+        /// The carrier id.
+        carrier: String,
+        /// Request headers.
+        #[serde(default)]
+        headers: std::collections::BTreeMap<String, String>,
+        /// Request body.
+        body: String,
+    },
+    /// Remove a delivered notification from the outbox.
+    #[serde(rename = "outbox.ack")]
+    OutboxAck {
+        /// The outbox entry id.
+        id: u64,
+    },
+}
+
+impl Command {
+    /// The `op` name.
+    pub fn op(&self) -> &'static str {
+        match self {
+            Command::OrderCreate { .. } => "order.create",
+            Command::OrderFire { .. } => "order.fire",
+            Command::OrderNote { .. } => "order.note",
+            Command::OrderEdit { .. } => "order.edit",
+            Command::ShipmentCreate { .. } => "shipment.create",
+            Command::ShipmentFire { .. } => "shipment.fire",
+            Command::ShipmentEdit { .. } => "shipment.edit",
+            Command::ShipmentDelete { .. } => "shipment.delete",
+            Command::ShipmentSplit { .. } => "shipment.split",
+            Command::LocationAdd { .. } => "location.add",
+            Command::StockSet { .. } => "stock.set",
+            Command::ShipmentLabel { .. } => "shipment.label",
+            Command::ShipmentVoid { .. } => "shipment.void",
+            Command::CarrierWebhook { .. } => "carrier.webhook",
+            Command::OutboxAck { .. } => "outbox.ack",
+        }
+    }
+}
+
+/// A command with who sends it and its idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The command.
+    pub command: Command,
+    /// The role to act as (default: the rules' default role).
+    pub role: Option<String>,
+    /// A repeat with the same key returns the first reply and changes nothing.
+    pub key: Option<String>,
+}
+
+impl Request {
+    /// Parses one JSON line: the command's fields plus optional `key` and `as`.
+    pub fn from_json(line: &str) -> Result<Request> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| Error::bad_input(format!("not JSON: {e}")))?;
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| Error::bad_input("a command is a JSON object with an `op`"))?;
+        let text = |v: serde_json::Value, name: &str| match v {
+            serde_json::Value::String(s) => Ok(s),
+            other => Err(Error::bad_input(format!(
+                "`{name}` must be a string, not {other}"
+            ))),
+        };
+        let key = object.remove("key").map(|v| text(v, "key")).transpose()?;
+        let role = object.remove("as").map(|v| text(v, "as")).transpose()?;
+        let command = serde_json::from_value(value).map_err(|e| Error::bad_input(e.to_string()))?;
+        Ok(Request { command, role, key })
+    }
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Applied.
+    Ok,
+    /// Refused by the rules (recorded in the history).
+    Refused,
+    /// Bad input or a failure; nothing was written.
+    Error,
+}
+
+/// What a command did, as printed and as kept for idempotent repeats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// How it ended.
+    pub status: Status,
+    /// The command's op.
+    pub op: String,
+    /// The entity it was about (for a new shipment, the new shipment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<EntityRef>,
+    /// Transitions applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// Notifications queued (topics).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notified: Vec<String>,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
+    /// What went wrong, for errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// For `shipment.split`: the proposal (with `dry_run`, nothing else happened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<waybill_split::Proposal>,
+    /// Shipments the command created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<String>,
+    /// For `carrier.webhook`: what became of each event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+    /// True when this is the stored reply of an earlier command with the same key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
+}
+
+impl Reply {
+    /// The reply of an applied command.
+    pub fn ok(op: &str, entity: EntityRef, applied: &Applied) -> Reply {
+        Reply {
+            status: Status::Ok,
+            op: op.to_string(),
+            entity: Some(entity),
+            steps: applied.steps.clone(),
+            notified: applied
+                .notifications
+                .iter()
+                .map(|n| n.topic.clone())
+                .collect(),
+            refusal: None,
+            error: None,
+            proposal: None,
+            created: Vec::new(),
+            events: Vec::new(),
+            replayed: false,
+        }
+    }
+
+    /// The reply of a refused command.
+    pub fn refused(op: &str, refusal: Refusal) -> Reply {
+        Reply {
+            status: Status::Refused,
+            op: op.to_string(),
+            entity: Some(refusal.entity.clone()),
+            steps: Vec::new(),
+            notified: Vec::new(),
+            refusal: Some(refusal),
+            error: None,
+            proposal: None,
+            created: Vec::new(),
+            events: Vec::new(),
+            replayed: false,
+        }
+    }
+
+    /// The reply of a command that failed (bad input, storage).
+    pub fn error(op: &str, err: &Error) -> Reply {
+        Reply {
+            status: Status::Error,
+            op: op.to_string(),
+            entity: None,
+            steps: Vec::new(),
+            notified: Vec::new(),
+            refusal: None,
+            error: Some(err.to_string()),
+            proposal: None,
+            created: Vec::new(),
+            events: Vec::new(),
+            replayed: false,
+        }
+    }
+}

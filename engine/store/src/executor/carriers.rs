@@ -1,0 +1,376 @@
+//! Carrier commands of the executor: labels, voids, webhooks and rates.
+
+use super::{Ctx, Executor};
+use crate::backend::Write;
+use crate::command::Reply;
+use crate::error::{Error, Result};
+use crate::{codec, keys};
+use chrono::DateTime;
+use rhai::{Dynamic, Map};
+use waybill_carriers::{Adapter, CarrierEvent, Rate};
+use waybill_workflow::model::{EntityRef, OrderAggregate, Shipment, Tracking};
+use waybill_workflow::{Actor, Applied, LabelInfo, Refusal, SYSTEM_ROLE};
+
+impl Executor {
+    /// The adapter for `carrier`, or the shipment's, or the order's.
+    fn adapter_for(
+        &self,
+        agg: &OrderAggregate,
+        shipment: &Shipment,
+        carrier: Option<&str>,
+    ) -> Result<Adapter> {
+        let id = carrier
+            .map(String::from)
+            .or_else(|| shipment.carrier.clone())
+            .or_else(|| agg.order.spec.shipping.carrier.clone())
+            .ok_or_else(|| {
+                Error::bad_input_with(
+                    format!("shipment {} has no carrier", shipment.id),
+                    "name one with --carrier (`waybill carrier list` shows them)",
+                )
+            })?;
+        Ok(self.carriers.load(&id)?)
+    }
+
+    /// What an adapter is told about a parcel.
+    fn parcel(
+        &self,
+        agg: &OrderAggregate,
+        shipment: &Shipment,
+        service: Option<&str>,
+    ) -> Result<Map> {
+        let spec = &agg.order.spec;
+        let weight: i64 = shipment
+            .items
+            .iter()
+            .map(|i| {
+                i64::from(i.qty)
+                    * i64::from(spec.line(&i.line).and_then(|l| l.weight_g).unwrap_or(0))
+            })
+            .sum();
+        let from_country = match &shipment.location {
+            Some(l) => self.location(l).ok().and_then(|l| l.country),
+            None => None,
+        };
+        let address = &spec.shipping.address;
+        let text = |v: &Option<String>| v.clone().map(Dynamic::from).unwrap_or(Dynamic::UNIT);
+        let mut m = Map::new();
+        m.insert("shipment".into(), shipment.id.clone().into());
+        m.insert("order".into(), spec.id.clone().into());
+        m.insert(
+            "service".into(),
+            service
+                .map(|s| Dynamic::from(s.to_string()))
+                .unwrap_or(Dynamic::UNIT),
+        );
+        m.insert("weight_g".into(), Dynamic::from_int(weight));
+        m.insert("items".into(), Dynamic::from_int(shipment.qty() as i64));
+        m.insert(
+            "from_country".into(),
+            text(&from_country.or(Some(address.country.clone()))),
+        );
+        m.insert("to_country".into(), address.country.clone().into());
+        m.insert("to_postcode".into(), text(&address.postcode));
+        m.insert("to_city".into(), text(&address.city));
+        Ok(m)
+    }
+
+    /// Prices of every carrier (or one) for a shipment, cheapest first. Asking every carrier,
+    /// one that fails is skipped and named in the second list.
+    pub fn rates(
+        &self,
+        shipment_id: &str,
+        carrier: Option<&str>,
+    ) -> Result<(Vec<Rate>, Vec<String>)> {
+        let (agg, shipment) = self.shipment(shipment_id)?;
+        let ids = match carrier {
+            Some(c) => vec![c.to_string()],
+            None => self.carriers.ids(),
+        };
+        let mut rates = Vec::new();
+        let mut skipped = Vec::new();
+        for id in ids {
+            let answer = self
+                .carriers
+                .load(&id)
+                .map_err(Error::from)
+                .and_then(|adapter| {
+                    if carrier.is_none() && !adapter.supports("rates", 1) {
+                        return Ok(Vec::new());
+                    }
+                    Ok(adapter.rates(self.parcel(&agg, &shipment, None)?)?)
+                });
+            match answer {
+                Ok(r) => rates.extend(r),
+                Err(e) if carrier.is_none() => skipped.push(format!("{id}: {e}")),
+                Err(e) => return Err(e),
+            }
+        }
+        rates.sort_by_key(|r| r.price);
+        Ok((rates, skipped))
+    }
+
+    /// Buys a label and stores it; the carrier then handles the shipment.
+    pub(super) fn label(
+        &mut self,
+        id: &str,
+        carrier: Option<&str>,
+        service: Option<&str>,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
+        let (mut agg, shipment) = self.shipment(id)?;
+        let adapter = self.adapter_for(&agg, &shipment, carrier)?;
+        if let Some(s) = service {
+            if !adapter.meta.services.is_empty() && !adapter.meta.services.iter().any(|x| x == s) {
+                return Err(Error::bad_input_with(
+                    format!("carrier `{}` has no service `{s}`", adapter.meta.id),
+                    waybill_script::suggest::help(
+                        s,
+                        adapter.meta.services.iter().map(String::as_str),
+                    ),
+                ));
+            }
+        }
+        let label = adapter.create_label(self.parcel(&agg, &shipment, service)?)?;
+        let label_path = match &self.label_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+                let path = dir.join(format!("{id}.label"));
+                let tmp = dir.join(format!(".{id}.label.tmp"));
+                std::fs::write(&tmp, &label.label)
+                    .and_then(|_| std::fs::rename(&tmp, &path))
+                    .map_err(|e| Error::Storage(format!("cannot write {}: {e}", path.display())))?;
+                path.display().to_string()
+            }
+            None => format!("(not kept) {id}.label"),
+        };
+        let info = LabelInfo {
+            carrier: adapter.meta.id.clone(),
+            service: service.map(String::from),
+            tracking: Tracking {
+                code: label.tracking_number.clone(),
+                carrier: Some(adapter.meta.id.clone()),
+                url: adapter.tracking_url(&label.tracking_number),
+            },
+            label_path: label_path.clone(),
+            cost: label.cost,
+        };
+        let applied = self.lifecycle.attach_label(&mut agg, id, info, ctx.actor)?;
+        let reason = format!(
+            "{} label {} for {} at {label_path}",
+            adapter.meta.id, label.tracking_number, label.cost
+        );
+        self.record_command(&agg, &entity, Some(reason), ctx);
+        self.save(agg, &applied, &entity, ctx)?;
+        self.index_tracking(&label.tracking_number, id);
+        Ok(Reply {
+            events: vec![format!("tracking {} ({label_path})", label.tracking_number)],
+            ..Reply::ok(ctx.op, entity, &applied)
+        })
+    }
+
+    /// Cancels a carrier-handled shipment through its carrier, following its answer.
+    pub(super) fn void(&mut self, id: &str, ctx: Ctx) -> Result<Reply> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
+        let (mut agg, shipment) = self.shipment(id)?;
+        let refuse =
+            |message: String| -> Error { Refusal::command(&entity, ctx.op, message).into() };
+        if !shipment.carrier_handled {
+            return Err(refuse(format!("shipment {id} is not handled by a carrier; cancel it with `shipment fire {id} cancel`")));
+        }
+        // Ask the carrier only if the rules would let the shipment be canceled now.
+        let system = Actor::role(SYSTEM_ROLE);
+        let checks = self.lifecycle.can(&agg, &entity, &system)?;
+        if let Some(check) = checks
+            .iter()
+            .find(|c| c.event == "carrier_cancel" && !c.allowed)
+        {
+            let why: Vec<String> = check.blockers.iter().map(ToString::to_string).collect();
+            return Err(refuse(format!(
+                "shipment {id} can't be canceled now (`carrier_cancel`): {}",
+                why.join("; ")
+            )));
+        }
+        let adapter = self.adapter_for(&agg, &shipment, None)?;
+        let number = shipment
+            .tracking
+            .iter()
+            .rev()
+            .find(|t| t.carrier.as_deref() == Some(&adapter.meta.id))
+            .map(|t| t.code.clone())
+            .unwrap_or_default();
+        let mut reference = Map::new();
+        reference.insert("tracking_number".into(), number.into());
+        reference.insert("shipment".into(), id.into());
+        if let Some(reason) = adapter.cancel(reference)? {
+            return Err(refuse(format!(
+                "carrier `{}` did not cancel: {reason}",
+                adapter.meta.id
+            )));
+        }
+        let applied = self.lifecycle.fire(
+            &mut agg,
+            &entity,
+            "carrier_cancel",
+            &Actor::role(SYSTEM_ROLE),
+            &Default::default(),
+        )?;
+        self.save(agg, &applied, &entity, ctx)?;
+        Ok(Reply::ok(ctx.op, entity, &applied))
+    }
+
+    /// Ingests a webhook: each event is applied at most once, never moves a shipment back, and
+    /// fires the shipment event the rules map its status to.
+    pub(super) fn webhook(
+        &mut self,
+        carrier: &str,
+        headers: &std::collections::BTreeMap<String, String>,
+        body: &str,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let entity = EntityRef::System(format!("carrier {carrier}"));
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
+        let adapter = self.carriers.load(carrier)?;
+        let headers: Map = headers
+            .iter()
+            .map(|(k, v)| (k.to_lowercase().into(), Dynamic::from(v.clone())))
+            .collect();
+        let events = adapter.parse_webhook(headers, body.to_string())?;
+        let mut outcomes = Vec::new();
+        let mut all = Applied::default();
+        for event in &events {
+            let (outcome, applied) = self.carrier_event(&adapter, event, ctx)?;
+            all.steps.extend(applied.steps);
+            all.notifications.extend(applied.notifications);
+            outcomes.push(format!(
+                "{} {}: {outcome}",
+                event.event_id, event.tracking_number
+            ));
+        }
+        Ok(Reply {
+            entity: None,
+            events: outcomes,
+            ..Reply::ok(ctx.op, entity, &all)
+        })
+    }
+
+    fn carrier_event(
+        &mut self,
+        adapter: &Adapter,
+        event: &CarrierEvent,
+        ctx: Ctx,
+    ) -> Result<(String, Applied)> {
+        let carrier = adapter.meta.id.clone();
+        let seen_key = keys::carrier_event(&carrier, &event.event_id);
+        if self.group.seen_events.contains(&seen_key) || self.store.get(&seen_key)?.is_some() {
+            return Ok(("a duplicate; ignored".into(), Applied::default()));
+        }
+        let Some(shipment_id) = self.tracking_owner(&event.tracking_number)? else {
+            return Ok((
+                format!(
+                    "no shipment has tracking number {}; ignored",
+                    event.tracking_number
+                ),
+                Applied::default(),
+            ));
+        };
+        self.group.seen_events.push(seen_key.clone());
+        self.group
+            .writes
+            .push(Write::Put(seen_key, codec::encode(event)));
+        let (mut agg, shipment) = self.shipment(&shipment_id)?;
+        let entity = EntityRef::Shipment(shipment_id.clone());
+        let carrier_actor = Actor::role("carrier");
+        let ctx = ctx.acting_as("carrier.webhook", &carrier_actor);
+        let latest = shipment
+            .attrs
+            .get("carrier_event_at")
+            .and_then(|v| v.as_str())
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        if latest.is_some_and(|l| event.at <= l) {
+            let reason = format!(
+                "{carrier} event {} ({}) at {} is older than the latest; ignored",
+                event.event_id,
+                event.status,
+                event.at.to_rfc3339()
+            );
+            self.record_command(&agg, &entity, Some(reason), ctx);
+            return Ok((
+                "older than the shipment's latest event; ignored".into(),
+                Applied::default(),
+            ));
+        }
+        let normalized = adapter.normalize(&event.status);
+        let candidates = self
+            .lifecycle
+            .workflow()
+            .rules
+            .carrier_events
+            .get(normalized.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let mut applied = Applied::default();
+        let mut fired = None;
+        for name in &candidates {
+            match self
+                .lifecycle
+                .fire(&mut agg, &entity, name, &carrier_actor, &Default::default())
+            {
+                Ok(a) => {
+                    applied = a;
+                    fired = Some(name.clone());
+                    break;
+                }
+                Err(waybill_workflow::Error::Refused(_)) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let noted = self.lifecycle.note_carrier_status(
+            &mut agg,
+            &shipment_id,
+            &event.status,
+            normalized.as_str(),
+            event.at,
+            &carrier_actor,
+        )?;
+        applied.steps.extend(noted.steps);
+        applied.notifications.extend(noted.notifications);
+        applied.stock.extend(noted.stock);
+        let outcome = match &fired {
+            Some(e) => format!("`{}` is {} → fired {e}", event.status, normalized.as_str()),
+            None => format!(
+                "`{}` is {} → no transition",
+                event.status,
+                normalized.as_str()
+            ),
+        };
+        self.record_command(
+            &agg,
+            &entity,
+            Some(format!("{carrier} event {}: {outcome}", event.event_id)),
+            ctx,
+        );
+        self.save(agg, &applied, &entity, ctx)?;
+        Ok((outcome, applied))
+    }
+
+    /// Checks tracking codes that name a carrier with an adapter against its pattern and check
+    /// digit, and fills in their tracking URL. A carrier without an adapter is taken as typed.
+    pub(super) fn check_tracking_codes(&self, codes: &mut [Tracking]) -> Result<()> {
+        let known = self.carriers.ids();
+        for t in codes.iter_mut() {
+            if let Some(carrier) = t.carrier.as_ref().filter(|c| known.contains(c)) {
+                let adapter = self.carriers.load(carrier)?;
+                adapter.check_tracking(&t.code).map_err(Error::bad_input)?;
+                if t.url.is_none() {
+                    t.url = adapter.tracking_url(&t.code);
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,96 @@
+//! `store check`: every invariant the property tests check, verified on a real store.
+
+use super::Executor;
+use crate::error::Result;
+use std::collections::BTreeMap;
+use waybill_workflow::model::ReservationStatus;
+
+impl Executor {
+    /// Every broken invariant, in words; empty when the store is sound. Checks that each order
+    /// is settled (no automatic transition would fire), money is within bounds (refunded ≤
+    /// captured ≤ total), no line is allocated beyond what was ordered or returned beyond what
+    /// shipped, every level's `reserved` equals its live reservations, available stock is never
+    /// negative, and no live reservation belongs to a shipment that is gone.
+    pub fn check_invariants(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let orders = self.orders(&Default::default())?;
+        let mut shipments = std::collections::HashSet::new();
+        for agg in &orders {
+            let id = agg.order.id();
+            if !self.lifecycle.is_settled(agg)? {
+                problems.push(format!(
+                    "order {id}: an automatic transition would still fire"
+                ));
+            }
+            let total = agg.order.spec.total().unwrap_or_default();
+            if agg.order.captured > total || agg.order.captured.0 < 0 {
+                problems.push(format!(
+                    "order {id}: captured {} of a {total} total",
+                    agg.order.captured
+                ));
+            }
+            if agg.order.refunded > agg.order.captured || agg.order.refunded.0 < 0 {
+                problems.push(format!(
+                    "order {id}: refunded {} of {} captured",
+                    agg.order.refunded, agg.order.captured
+                ));
+            }
+            for line in &agg.order.spec.lines {
+                let held = self.lifecycle.allocated(agg, &line.id, None);
+                if held > u64::from(line.qty) {
+                    problems.push(format!(
+                        "order {id} line {}: {held} in shipments, {} ordered",
+                        line.id, line.qty
+                    ));
+                }
+                let shipped: u64 = agg
+                    .shipments
+                    .iter()
+                    .filter(|s| self.lifecycle.has_left(s))
+                    .map(|s| s.qty_of(&line.id))
+                    .sum();
+                let returned = u64::from(agg.order.returned.get(&line.id).copied().unwrap_or(0));
+                if returned > shipped {
+                    problems.push(format!(
+                        "order {id} line {}: {returned} returned, {shipped} shipped",
+                        line.id
+                    ));
+                }
+            }
+            shipments.extend(agg.shipments.iter().map(|s| s.id.clone()));
+        }
+        let mut live: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for (shipment, line, r) in self.reservations()? {
+            if r.status == ReservationStatus::Reserved {
+                if !shipments.contains(&shipment) {
+                    problems.push(format!(
+                        "shipment {shipment} line {line} is gone but still holds {} {}",
+                        r.qty, r.sku
+                    ));
+                }
+                *live.entry((r.location.clone(), r.sku.clone())).or_default() += r.qty;
+            }
+        }
+        for (location, sku, level) in self.levels()? {
+            let held = live.remove(&(location.clone(), sku.clone())).unwrap_or(0);
+            if level.reserved != held {
+                problems.push(format!(
+                    "{sku} at {location}: {} reserved, but live reservations hold {held}",
+                    level.reserved
+                ));
+            }
+            if level.available() < 0 || level.reserved < 0 {
+                problems.push(format!(
+                    "{sku} at {location}: on hand {}, reserved {}",
+                    level.on_hand, level.reserved
+                ));
+            }
+        }
+        for ((location, sku), held) in live {
+            problems.push(format!(
+                "{sku} at {location}: reservations hold {held} but there is no stock level"
+            ));
+        }
+        Ok(problems)
+    }
+}

@@ -1,0 +1,208 @@
+//! The journal of a command: history records (accepted steps, commands, refusals), outbox
+//! entries, the idempotency record, and saving a command's outcome with its stock moves.
+
+use super::{Ctx, Executor};
+use crate::backend::Write;
+use crate::command::Reply;
+use crate::error::{Error, Result};
+use crate::records::{HistoryRecord, OutboxEntry};
+use crate::{codec, keys};
+use waybill_workflow::model::{EntityRef, OrderAggregate};
+use waybill_workflow::{Actor, Applied, Blocker, Refusal};
+
+impl Executor {
+    /// The reply first given under `key`, if a command ran with it.
+    pub(super) fn stored_reply(&self, key: &str) -> Result<Option<Reply>> {
+        if let Some(reply) = self.group.replies.get(key) {
+            return Ok(Some(reply.clone()));
+        }
+        self.store
+            .get(&keys::idempotency(key))?
+            .map(|bytes| codec::decode(&bytes, &format!("the result of key `{key}`")))
+            .transpose()
+    }
+
+    /// Keeps `reply` under `key`, so a repeat returns it and changes nothing.
+    pub(super) fn remember_reply(&mut self, key: &str, reply: &Reply) {
+        self.group
+            .writes
+            .push(Write::Put(keys::idempotency(key), codec::encode(reply)));
+        self.group.replies.insert(key.to_string(), reply.clone());
+    }
+
+    /// Queues a history record of the running command on `order`.
+    fn note_history(&mut self, order: &str, record: HistoryRecord) {
+        self.group.history.push((order.to_string(), record));
+    }
+
+    /// Writes the running command's history records: per order, one key `h/ORDER/FIRST-SEQ`.
+    pub(super) fn write_history(&mut self) {
+        let mut per_order: Vec<(String, Vec<HistoryRecord>)> = Vec::new();
+        for (order, record) in std::mem::take(&mut self.group.history) {
+            match per_order.iter_mut().find(|(o, _)| *o == order) {
+                Some((_, records)) => records.push(record),
+                None => per_order.push((order, vec![record])),
+            }
+        }
+        for (order, records) in per_order {
+            let key = keys::history(&order, records[0].seq);
+            self.group
+                .writes
+                .push(Write::Put(key, codec::encode(&records)));
+        }
+    }
+
+    /// A history record of the running command, accepted, with no transition.
+    fn record(&mut self, entity: &EntityRef, actor: &Actor, ctx: Ctx) -> HistoryRecord {
+        HistoryRecord {
+            seq: self.next_seq(),
+            at: ctx.now,
+            entity: entity.clone(),
+            machine: String::new(),
+            event: ctx.op.into(),
+            from: String::new(),
+            to: String::new(),
+            actor: actor.clone(),
+            accepted: true,
+            auto: false,
+            reason: None,
+            blockers: Vec::new(),
+            key: ctx.key.map(String::from),
+        }
+    }
+
+    /// Records a command that is not a transition (create, note, edit...).
+    pub(super) fn record_command(
+        &mut self,
+        agg: &OrderAggregate,
+        entity: &EntityRef,
+        reason: Option<String>,
+        ctx: Ctx,
+    ) {
+        let record = HistoryRecord {
+            machine: "command".into(),
+            reason,
+            ..self.record(entity, ctx.actor, ctx)
+        };
+        self.note_history(&agg.order.spec.id.clone(), record);
+    }
+
+    /// Records a refused attempt, with its blockers.
+    pub(super) fn record_refusal(&mut self, order: &str, refusal: &Refusal, ctx: Ctx) {
+        let reason = refusal
+            .blockers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let record = HistoryRecord {
+            event: refusal.event.clone(),
+            accepted: false,
+            reason: Some(reason),
+            blockers: refusal.blockers.clone(),
+            ..self.record(&refusal.entity, ctx.actor, ctx)
+        };
+        self.note_history(order, record);
+    }
+
+    /// The order an entity belongs to (none for system entities like outbox entries).
+    pub(super) fn order_of(&self, entity: &EntityRef) -> Result<Option<String>> {
+        match entity {
+            EntityRef::Order(id) => Ok(Some(id.clone())),
+            EntityRef::Shipment(id) => self
+                .shipment_order(id)?
+                .map(Some)
+                .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found"))),
+            EntityRef::System(_) => Ok(None),
+        }
+    }
+
+    /// Queues the aggregate, a history record per step, an outbox entry per notification, and
+    /// the stock the command moved. A stock shortage refuses the command and queues nothing.
+    pub(super) fn save(
+        &mut self,
+        agg: OrderAggregate,
+        applied: &Applied,
+        entity: &EntityRef,
+        ctx: Ctx,
+    ) -> Result<()> {
+        match waybill_split::apply_stock(&applied.stock, self)? {
+            Ok(changes) => {
+                for ((location, sku), level) in changes.levels {
+                    self.put_level(&location, &sku, level);
+                }
+                for ((shipment, line), reservation) in changes.reservations {
+                    self.put_reservation(shipment, line, reservation);
+                }
+            }
+            Err(shortage) => {
+                // A shipment that this command was creating does not exist: refuse on its order.
+                let entity = match entity {
+                    EntityRef::Shipment(id) if self.shipment_order(id)?.is_none() => {
+                        EntityRef::Order(agg.order.spec.id.clone())
+                    }
+                    other => other.clone(),
+                };
+                return Err(Refusal {
+                    entity,
+                    event: ctx.op.to_string(),
+                    blockers: vec![Blocker::Effect {
+                        effect: shortage.effect.into(),
+                        message: shortage.message,
+                    }],
+                }
+                .into());
+            }
+        }
+        let order = agg.order.spec.id.clone();
+        for step in &applied.steps {
+            let actor = if step.role == ctx.actor.role {
+                ctx.actor.clone()
+            } else {
+                Actor::role(&step.role)
+            };
+            let record = HistoryRecord {
+                entity: step.entity.clone(),
+                machine: step.machine.clone(),
+                event: step.event.clone(),
+                from: step.from.clone(),
+                to: step.to.clone(),
+                auto: step.auto,
+                ..self.record(&step.entity, &actor, ctx)
+            };
+            self.note_history(&order, record);
+        }
+        for n in &applied.notifications {
+            let entry = OutboxEntry {
+                id: self.next_seq(),
+                at: ctx.now,
+                topic: n.topic.clone(),
+                entity: n.entity.clone(),
+                order: order.clone(),
+                machine: n.machine.clone(),
+                event: n.event.clone(),
+                state: n.state.clone(),
+            };
+            self.group
+                .writes
+                .push(Write::Put(keys::outbox(entry.id), codec::encode(&entry)));
+        }
+        self.put_order(agg);
+        Ok(())
+    }
+
+    /// `outbox ack ID`: an integration has handled an entry; it leaves the outbox.
+    pub(super) fn ack_outbox(&mut self, id: u64, ctx: Ctx) -> Result<Reply> {
+        let entity = EntityRef::System(format!("outbox entry {id}"));
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
+        if self.group.outbox_removed.contains(&id) || self.store.get(&keys::outbox(id))?.is_none() {
+            return Err(Error::bad_input(format!("outbox entry {id} not found")));
+        }
+        self.group.outbox_removed.push(id);
+        self.group.writes.push(Write::Delete(keys::outbox(id)));
+        Ok(Reply {
+            entity: None,
+            ..Reply::ok(ctx.op, entity, &Applied::default())
+        })
+    }
+}

@@ -1,0 +1,172 @@
+//! The executor: runs commands against a store, one atomic write per command, one flush per
+//! group. Commands in a group see the writes of the commands before them.
+//!
+//! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
+//! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
+//! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
+//! - [`queries`]: the read side;
+//! - [`invariants`]: `store check`.
+
+mod carriers;
+mod context;
+mod invariants;
+mod journal;
+mod orders;
+mod overlay;
+mod queries;
+mod shipments;
+mod stock;
+
+pub use queries::OrderFilter;
+
+use crate::backend::Store;
+use crate::command::{Command, Reply, Request};
+use crate::error::Result;
+use chrono::Utc;
+use context::Ctx;
+use overlay::{Counters, Group};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use waybill_carriers::Carriers;
+use waybill_workflow::{Actor, Lifecycle, OrderAggregate};
+
+/// Runs commands for one owner of a store. Being the store's only writer, it keeps the
+/// aggregates it has committed in memory, so a command on a recently used order reads nothing.
+pub struct Executor {
+    lifecycle: Lifecycle,
+    store: Box<dyn Store>,
+    counters: Counters,
+    group: Group,
+    cache: HashMap<String, OrderAggregate>,
+    strategy_dirs: Vec<PathBuf>,
+    carriers: Carriers,
+    label_dir: Option<PathBuf>,
+}
+
+impl Executor {
+    /// An executor over `store` with `lifecycle`'s rules.
+    pub fn new(lifecycle: Lifecycle, store: Box<dyn Store>) -> Result<Executor> {
+        let counters = Counters::read(store.as_ref())?;
+        Ok(Executor {
+            lifecycle,
+            store,
+            counters,
+            group: Group::default(),
+            cache: HashMap::new(),
+            strategy_dirs: Vec::new(),
+            carriers: Default::default(),
+            label_dir: None,
+        })
+    }
+
+    /// Folders to look for split strategies in, before the built-in ones.
+    pub fn with_strategy_dirs(mut self, dirs: Vec<PathBuf>) -> Executor {
+        self.strategy_dirs = dirs;
+        self
+    }
+
+    /// Where carrier adapters come from, and where bought labels are kept.
+    pub fn with_carriers(mut self, carriers: Carriers, label_dir: Option<PathBuf>) -> Executor {
+        self.carriers = carriers;
+        self.label_dir = label_dir;
+        self
+    }
+
+    /// The rules it runs commands with.
+    pub fn lifecycle(&self) -> &Lifecycle {
+        &self.lifecycle
+    }
+
+    /// Runs one command and makes it durable before returning. A refusal is recorded in the
+    /// history and returned as a reply; bad input is an error and writes nothing.
+    pub fn run(&mut self, request: Request) -> Result<Reply> {
+        let reply = self.execute(request);
+        self.commit()?;
+        reply
+    }
+
+    /// Runs one command into the current group; it is durable after [`Executor::commit`].
+    pub fn execute(&mut self, request: Request) -> Result<Reply> {
+        self.group.history.clear();
+        if let Some(key) = &request.key {
+            if let Some(mut reply) = self.stored_reply(key)? {
+                reply.replayed = true;
+                return Ok(reply);
+            }
+        }
+        let role = request
+            .role
+            .clone()
+            .unwrap_or_else(|| self.lifecycle.workflow().default_role().to_string());
+        let actor = Actor::role(&role);
+        self.lifecycle.check_actor(&actor)?;
+        let ctx = Ctx {
+            op: request.command.op(),
+            actor: &actor,
+            key: request.key.as_deref(),
+            now: Utc::now(),
+        };
+        let reply = match self.dispatch(&request.command, ctx) {
+            Ok(reply) => reply,
+            Err(err) => match err.refusal() {
+                Some(refusal) => {
+                    let refusal = refusal.clone();
+                    self.group.history.clear();
+                    if let Some(order) = self.order_of(&refusal.entity)? {
+                        self.record_refusal(&order, &refusal, ctx);
+                    }
+                    Reply::refused(ctx.op, refusal)
+                }
+                None => {
+                    self.group.history.clear();
+                    return Err(err);
+                }
+            },
+        };
+        self.write_history();
+        let dry_run = matches!(
+            request.command,
+            Command::ShipmentSplit { dry_run: true, .. }
+        );
+        if let (Some(key), false) = (&request.key, dry_run) {
+            self.remember_reply(key, &reply);
+        }
+        Ok(reply)
+    }
+
+    /// Sends a command to its handler.
+    fn dispatch(&mut self, command: &Command, ctx: Ctx) -> Result<Reply> {
+        match command {
+            Command::OrderCreate { order } => self.create_order(order, ctx),
+            Command::OrderFire { id, event, input } => self.fire_order(id, event, input, ctx),
+            Command::OrderNote { id, text } => self.note_order(id, text, ctx),
+            Command::OrderEdit { id, customer } => self.edit_order(id, customer, ctx),
+            Command::ShipmentCreate { order, shipment } => {
+                self.create_shipment(order, shipment, ctx)
+            }
+            Command::ShipmentFire { id, event, input } => self.fire_shipment(id, event, input, ctx),
+            Command::ShipmentEdit { id, changes } => self.edit_shipment(id, changes, ctx),
+            Command::ShipmentDelete { id } => self.delete_shipment(id, ctx),
+            Command::ShipmentSplit {
+                order,
+                strategy,
+                config,
+                dry_run,
+            } => self.split(order, strategy, config, *dry_run, ctx),
+            Command::LocationAdd { location } => self.add_location(location, ctx),
+            Command::StockSet { location, sku, qty } => self.set_stock(location, sku, *qty, ctx),
+            Command::ShipmentLabel {
+                id,
+                carrier,
+                service,
+            } => self.label(id, carrier.as_deref(), service.as_deref(), ctx),
+            Command::ShipmentVoid { id } => self.void(id, ctx),
+            Command::CarrierWebhook {
+                carrier,
+                headers,
+                body,
+            } => self.webhook(carrier, headers, body, ctx),
+            Command::OutboxAck { id } => self.ack_outbox(*id, ctx),
+        }
+    }
+}

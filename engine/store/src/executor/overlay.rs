@@ -1,0 +1,254 @@
+//! The group's pending writes: what the commands of a group wrote and not yet committed, read
+//! before the store so later commands see them, and the commit that writes them at once.
+
+use super::Executor;
+use crate::backend::{Store, Write};
+use crate::command::Reply;
+use crate::error::{Error, Result};
+use crate::records::HistoryRecord;
+use crate::{codec, keys};
+use std::collections::HashMap;
+use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel};
+
+/// Writes not yet committed, and what they change, so later commands of the group see them.
+#[derive(Default)]
+pub(super) struct Group {
+    pub writes: Vec<Write>,
+    /// History records of the command being run, written under one key when it ends.
+    pub history: Vec<(String, HistoryRecord)>,
+    pub orders: HashMap<String, OrderAggregate>,
+    pub shipments: HashMap<String, Option<String>>,
+    pub replies: HashMap<String, Reply>,
+    pub locations: HashMap<String, Location>,
+    pub tracking: HashMap<String, String>,
+    pub seen_events: Vec<Vec<u8>>,
+    pub levels: HashMap<(String, String), StockLevel>,
+    pub reservations: HashMap<(String, String), Reservation>,
+    pub outbox_removed: Vec<u64>,
+    pub dirty_counters: bool,
+}
+
+/// Counters kept in the store (`m/...`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counters {
+    /// The last history or outbox sequence number given out.
+    pub seq: u64,
+    /// The number of the last shipment made.
+    pub shipment: u64,
+}
+
+impl Counters {
+    /// The counters as stored.
+    pub fn read(store: &dyn Store) -> Result<Counters> {
+        let counter = |name: &str| -> Result<u64> {
+            match store.get(&keys::counter(name))? {
+                Some(bytes) => codec::decode(&bytes, &format!("counter {name}")),
+                None => Ok(0),
+            }
+        };
+        Ok(Counters {
+            seq: counter("seq")?,
+            shipment: counter("shipment")?,
+        })
+    }
+}
+
+/// How many committed aggregates the executor keeps decoded in memory.
+const CACHE_LIMIT: usize = 20_000;
+
+impl Executor {
+    /// Writes the group atomically and flushes it to disk.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.group.writes.is_empty() && self.group.orders.is_empty() {
+            return Ok(());
+        }
+        let mut group = std::mem::take(&mut self.group);
+        for (id, agg) in &group.orders {
+            group
+                .writes
+                .push(Write::Put(keys::order(id), codec::encode(agg)));
+        }
+        if group.dirty_counters {
+            group.writes.push(Write::Put(
+                keys::counter("seq"),
+                codec::encode(&self.counters.seq),
+            ));
+            group.writes.push(Write::Put(
+                keys::counter("shipment"),
+                codec::encode(&self.counters.shipment),
+            ));
+        }
+        self.store.write(group.writes)?;
+        self.store.flush()?;
+        if self.cache.len() + group.orders.len() > CACHE_LIMIT {
+            self.cache.clear();
+        }
+        self.cache.extend(group.orders);
+        Ok(())
+    }
+
+    /// The next history or outbox sequence number.
+    pub(super) fn next_seq(&mut self) -> u64 {
+        self.counters.seq += 1;
+        self.group.dirty_counters = true;
+        self.counters.seq
+    }
+
+    /// The id the `n`-th shipment made by the running command will get (from 1).
+    pub(super) fn shipment_id(&self, n: u64) -> String {
+        format!("SHP-{}", self.counters.shipment + n)
+    }
+
+    /// Queues the aggregate; it is written once, at commit.
+    pub(super) fn put_order(&mut self, agg: OrderAggregate) {
+        let order = agg.order.spec.id.clone();
+        self.group
+            .writes
+            .push(Write::Put(keys::order(&order), codec::encode(&agg)));
+        self.group.orders.insert(order, agg);
+    }
+
+    /// Indexes a new shipment under its order, counting it.
+    pub(super) fn index_shipment(&mut self, id: &str, order: &str) {
+        self.counters.shipment += 1;
+        self.group.dirty_counters = true;
+        self.group
+            .shipments
+            .insert(id.to_string(), Some(order.to_string()));
+        self.group
+            .writes
+            .push(Write::Put(keys::shipment(id), codec::encode(&order)));
+    }
+
+    /// Removes a shipment from the index.
+    pub(super) fn unindex_shipment(&mut self, id: &str) {
+        self.group.shipments.insert(id.to_string(), None);
+        self.group.writes.push(Write::Delete(keys::shipment(id)));
+    }
+
+    /// Queues a stock level.
+    pub(super) fn put_level(&mut self, location: &str, sku: &str, level: StockLevel) {
+        self.group.writes.push(Write::Put(
+            keys::level(location, sku),
+            codec::encode(&level),
+        ));
+        self.group
+            .levels
+            .insert((location.to_string(), sku.to_string()), level);
+    }
+
+    /// Queues a reservation.
+    pub(super) fn put_reservation(&mut self, shipment: String, line: String, r: Reservation) {
+        self.group.writes.push(Write::Put(
+            keys::reservation(&shipment, &line),
+            codec::encode(&r),
+        ));
+        self.group.reservations.insert((shipment, line), r);
+    }
+
+    /// Queues a location.
+    pub(super) fn put_location(&mut self, location: &Location) {
+        self.group
+            .locations
+            .insert(location.id.clone(), location.clone());
+        self.group.writes.push(Write::Put(
+            keys::location(&location.id),
+            codec::encode(location),
+        ));
+    }
+
+    /// Indexes a tracking number, so carrier events find their shipment.
+    pub(super) fn index_tracking(&mut self, number: &str, shipment: &str) {
+        self.group
+            .tracking
+            .insert(number.to_string(), shipment.to_string());
+        self.group
+            .writes
+            .push(Write::Put(keys::tracking(number), codec::encode(&shipment)));
+    }
+
+    /// The order, from the group, the cache or the store.
+    pub(super) fn find_order(&self, id: &str) -> Result<Option<OrderAggregate>> {
+        if let Some(agg) = self.group.orders.get(id).or_else(|| self.cache.get(id)) {
+            return Ok(Some(agg.clone()));
+        }
+        self.store
+            .get(&keys::order(id))?
+            .map(|bytes| codec::decode(&bytes, &format!("order `{id}`")))
+            .transpose()
+    }
+
+    /// The order a shipment belongs to.
+    pub(super) fn shipment_order(&self, id: &str) -> Result<Option<String>> {
+        if let Some(order) = self.group.shipments.get(id) {
+            return Ok(order.clone());
+        }
+        self.store
+            .get(&keys::shipment(id))?
+            .map(|bytes| codec::decode(&bytes, &format!("shipment index `{id}`")))
+            .transpose()
+    }
+
+    /// The shipment a tracking number belongs to.
+    pub(super) fn tracking_owner(&self, number: &str) -> Result<Option<String>> {
+        if let Some(id) = self.group.tracking.get(number) {
+            return Ok(Some(id.clone()));
+        }
+        self.store
+            .get(&keys::tracking(number))?
+            .map(|b| codec::decode(&b, "a tracking index entry"))
+            .transpose()
+    }
+
+    fn stock_level(&self, location: &str, sku: &str) -> Result<StockLevel> {
+        if let Some(l) = self
+            .group
+            .levels
+            .get(&(location.to_string(), sku.to_string()))
+        {
+            return Ok(*l);
+        }
+        match self.store.get(&keys::level(location, sku))? {
+            Some(bytes) => codec::decode(&bytes, "a stock level"),
+            None => Ok(StockLevel::default()),
+        }
+    }
+
+    fn stock_reservation(&self, shipment: &str, line: &str) -> Result<Option<Reservation>> {
+        if let Some(r) = self
+            .group
+            .reservations
+            .get(&(shipment.to_string(), line.to_string()))
+        {
+            return Ok(Some(r.clone()));
+        }
+        self.store
+            .get(&keys::reservation(shipment, line))?
+            .map(|bytes| codec::decode(&bytes, "a reservation"))
+            .transpose()
+    }
+}
+
+/// A storage fault, as the domain crates report it.
+fn domain(err: Error) -> waybill_workflow::Error {
+    match err {
+        Error::Workflow(e) => e,
+        Error::Storage(message) => waybill_workflow::Error::Storage(message),
+        other => waybill_workflow::Error::Storage(other.to_string()),
+    }
+}
+
+/// The stock the split coordinator and stock effects see: the store through the group.
+impl waybill_split::StockSource for Executor {
+    fn level(&self, location: &str, sku: &str) -> waybill_workflow::Result<StockLevel> {
+        self.stock_level(location, sku).map_err(domain)
+    }
+
+    fn reservation(
+        &self,
+        shipment: &str,
+        line: &str,
+    ) -> waybill_workflow::Result<Option<Reservation>> {
+        self.stock_reservation(shipment, line).map_err(domain)
+    }
+}

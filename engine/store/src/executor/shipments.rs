@@ -1,0 +1,147 @@
+//! Shipment commands: create, fire an event, edit, delete, and split an order into shipments.
+
+use super::{Ctx, Executor};
+use crate::command::Reply;
+use crate::error::Result;
+use waybill_split::{Coordinator, SplitConfig};
+use waybill_workflow::model::EntityRef;
+use waybill_workflow::{Applied, Input, NewShipment, ShipmentEdit};
+
+impl Executor {
+    /// `shipment.create`: a shipment made by hand.
+    pub(super) fn create_shipment(
+        &mut self,
+        order: &str,
+        shipment: &NewShipment,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let mut agg = self.order(order)?;
+        let mut shipment = shipment.clone();
+        self.check_tracking_codes(&mut shipment.tracking)?;
+        if let Some(location) = &shipment.location {
+            self.check_location(&agg, location, ctx.op)?;
+        }
+        let id = self.shipment_id(1);
+        let codes: Vec<String> = shipment.tracking.iter().map(|t| t.code.clone()).collect();
+        let applied = self
+            .lifecycle
+            .add_shipment(&mut agg, &id, shipment, ctx.actor, ctx.now)?;
+        let entity = EntityRef::Shipment(id.clone());
+        self.record_command(&agg, &entity, None, ctx);
+        self.save(agg, &applied, &entity, ctx)?;
+        self.index_shipment(&id, order);
+        for code in codes {
+            self.index_tracking(&code, &id);
+        }
+        Ok(Reply::ok(ctx.op, entity, &applied))
+    }
+
+    /// `shipment.fire`: an event on one of the shipment's machines.
+    pub(super) fn fire_shipment(
+        &mut self,
+        id: &str,
+        event: &str,
+        input: &Input,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let (mut agg, _) = self.shipment(id)?;
+        let entity = EntityRef::Shipment(id.to_string());
+        let applied = self
+            .lifecycle
+            .fire(&mut agg, &entity, event, ctx.actor, input)?;
+        self.save(agg, &applied, &entity, ctx)?;
+        Ok(Reply::ok(ctx.op, entity, &applied))
+    }
+
+    /// `shipment.edit`: items, tracking codes, carrier or expected delivery.
+    pub(super) fn edit_shipment(
+        &mut self,
+        id: &str,
+        changes: &ShipmentEdit,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let (mut agg, _) = self.shipment(id)?;
+        let mut changes = changes.clone();
+        self.check_tracking_codes(&mut changes.add_tracking)?;
+        let codes: Vec<String> = changes
+            .add_tracking
+            .iter()
+            .map(|t| t.code.clone())
+            .collect();
+        let applied = self
+            .lifecycle
+            .edit_shipment(&mut agg, id, changes.clone(), ctx.actor)?;
+        let entity = EntityRef::Shipment(id.to_string());
+        let what = serde_json::to_string(&changes).unwrap_or_default();
+        self.record_command(&agg, &entity, Some(what), ctx);
+        self.save(agg, &applied, &entity, ctx)?;
+        for code in codes {
+            self.index_tracking(&code, id);
+        }
+        Ok(Reply::ok(ctx.op, entity, &applied))
+    }
+
+    /// `shipment.delete`: a shipment that has not left, with what it reserved.
+    pub(super) fn delete_shipment(&mut self, id: &str, ctx: Ctx) -> Result<Reply> {
+        let (mut agg, _) = self.shipment(id)?;
+        let applied = self.lifecycle.delete_shipment(&mut agg, id, ctx.actor)?;
+        let entity = EntityRef::Shipment(id.to_string());
+        self.record_command(&agg, &entity, None, ctx);
+        self.save(agg, &applied, &entity, ctx)?;
+        self.unindex_shipment(id);
+        Ok(Reply::ok(ctx.op, entity, &applied))
+    }
+
+    /// `shipment.split`: the coordinator proposes packages; unless it is a dry run, each
+    /// becomes a shipment, all in this command's write.
+    pub(super) fn split(
+        &mut self,
+        order: &str,
+        strategy: &[String],
+        config: &SplitConfig,
+        dry_run: bool,
+        ctx: Ctx,
+    ) -> Result<Reply> {
+        let entity = EntityRef::Order(order.to_string());
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
+        let mut agg = self.order(order)?;
+        let locations = self.locations()?;
+        let coordinator = Coordinator::new(&self.lifecycle, self, &locations, &self.strategy_dirs);
+        let split = coordinator.propose(&agg, strategy, config)?;
+        if dry_run {
+            return Ok(Reply {
+                proposal: Some(split.proposal),
+                ..Reply::ok(ctx.op, entity, &Applied::default())
+            });
+        }
+        let (applied, created) = coordinator.package(
+            &mut agg,
+            &split.proposal,
+            |n| self.shipment_id(n as u64 + 1),
+            ctx.actor,
+            ctx.now,
+        )?;
+        let backordered: u64 = split
+            .proposal
+            .backorder
+            .iter()
+            .map(|i| u64::from(i.qty))
+            .sum();
+        let summary = format!(
+            "{}: {} shipment(s) {}, {backordered} unit(s) backordered",
+            split.chain.join(" > "),
+            created.len(),
+            created.join(", ")
+        );
+        self.record_command(&agg, &entity, Some(summary), ctx);
+        self.save(agg, &applied, &entity, ctx)?;
+        for id in &created {
+            self.index_shipment(id, order);
+        }
+        Ok(Reply {
+            proposal: Some(split.proposal),
+            created,
+            ..Reply::ok(ctx.op, entity, &applied)
+        })
+    }
+}

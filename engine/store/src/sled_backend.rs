@@ -1,0 +1,85 @@
+//! The sled backend: one tree, atomic batches, explicit flushes.
+
+use crate::backend::{Store, Write};
+use crate::error::{Error, Result};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A store in a sled database folder. sled allows one process per database; opening waits up
+/// to `wait` for another waybill process to finish before it gives up.
+#[derive(Debug)]
+pub struct SledStore {
+    db: sled::Db,
+}
+
+fn storage(err: sled::Error) -> Error {
+    Error::Storage(err.to_string())
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path, wait: Duration) -> Result<SledStore> {
+        let start = Instant::now();
+        loop {
+            match sled::Config::new()
+                .path(dir)
+                .mode(sled::Mode::HighThroughput)
+                .open()
+            {
+                Ok(db) => return Ok(SledStore { db }),
+                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if start.elapsed() >= wait {
+                        return Err(Error::Storage(format!(
+                            "the store {} is in use by another waybill process",
+                            dir.display()
+                        )));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    return Err(Error::Storage(format!(
+                        "cannot open the store {}: {e}",
+                        dir.display()
+                    )))
+                }
+            }
+        }
+    }
+}
+
+impl Store for SledStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.db.get(key).map_err(storage)?.map(|v| v.to_vec()))
+    }
+
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.db
+            .scan_prefix(prefix)
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(storage))
+            .collect()
+    }
+
+    fn last(&self, prefix: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        self.db
+            .scan_prefix(prefix)
+            .next_back()
+            .transpose()
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .map_err(storage)
+    }
+
+    fn write(&self, writes: Vec<Write>) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for w in writes {
+            match w {
+                Write::Put(k, v) => batch.insert(k, v),
+                Write::Delete(k) => batch.remove(k),
+            }
+        }
+        self.db.apply_batch(batch).map_err(storage)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(drop).map_err(storage)
+    }
+}

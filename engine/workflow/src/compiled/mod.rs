@@ -1,0 +1,259 @@
+//! Compiled workflows: the machines of a rule file with their guards compiled once, ready to
+//! fire. This is what Symfony Workflow calls the Definition.
+
+pub mod graph;
+pub mod migrate;
+
+use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
+use indexmap::IndexMap;
+use std::sync::Arc;
+use waybill_script::ScriptHost;
+
+/// The variables a guard may read.
+pub const GUARD_VARIABLES: [&str; 5] = ["order", "payment", "shipment", "actor", "input"];
+
+/// A guard compiled for the script host.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// The condition as written.
+    pub condition: String,
+    /// What a refusal says when it fails.
+    pub message: String,
+    /// The compiled script.
+    pub ast: rhai::AST,
+    /// Which of [`GUARD_VARIABLES`] it reads, so only those views are built.
+    pub reads: [bool; 5],
+}
+
+/// One transition of a compiled machine.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    /// The event that fires it.
+    pub event: String,
+    /// States it fires from.
+    pub from: Vec<String>,
+    /// State it leads to; `None` keeps the current state.
+    pub to: Option<String>,
+    /// Roles that may fire it; `None` means every role.
+    pub roles: Option<Vec<String>>,
+    /// Conditions, all of which must hold.
+    pub guards: Vec<Guard>,
+    /// What it does, in order.
+    pub effects: Vec<EffectDef>,
+    /// Fired by the engine whenever its guards hold.
+    pub auto: bool,
+}
+
+impl Transition {
+    /// Whether it may fire from `state`.
+    pub fn fires_from(&self, state: &str) -> bool {
+        self.from.iter().any(|f| f == state)
+    }
+
+    /// Whether `role` may fire it.
+    pub fn allows(&self, role: &str) -> bool {
+        self.roles
+            .as_ref()
+            .is_none_or(|roles| roles.iter().any(|r| r == role))
+    }
+}
+
+/// One compiled state machine.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// Its name.
+    pub name: String,
+    /// What it is attached to.
+    pub scope: Scope,
+    /// The state new entities start in.
+    pub initial: String,
+    /// States and their definitions.
+    pub states: IndexMap<String, rules::format::StateDef>,
+    /// Transitions, in the order written (automatic ones are tried in this order).
+    pub transitions: Vec<Transition>,
+}
+
+impl Machine {
+    /// The transition fired by `event`.
+    pub fn transition(&self, event: &str) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.event == event)
+    }
+}
+
+/// A loaded, validated and compiled rule file.
+#[derive(Debug)]
+pub struct Workflow {
+    /// The rules as written.
+    pub rules: RuleSet,
+    /// The machines.
+    pub machines: Vec<Machine>,
+    /// The rules' version: a hash of the file's text, recorded on every entity.
+    pub version: String,
+    /// The name the file was loaded from.
+    pub file: String,
+    /// Tags declared on shipment-scoped states, for `order.qty.TAG` views.
+    pub shipment_tags: Vec<String>,
+    /// The host the guards were compiled for and run in: it knows only the guard views.
+    pub host: Arc<ScriptHost>,
+}
+
+/// A workflow and the lint warnings its rules drew.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The compiled workflow.
+    pub workflow: Workflow,
+    /// Lint warnings (the rules work, but look wrong).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Workflow {
+    /// Parses, validates, compiles and lints `source`. On failure, every error found.
+    pub fn load(source: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        let host = Arc::new(crate::lifecycle::views::guard_host());
+        let parsed = rules::parse(source, file).map_err(|d| vec![d])?;
+        let mut errors = validate::validate(&parsed);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut machines = Vec::new();
+        for (name, def) in &parsed.rules.machines {
+            let mut transitions = Vec::new();
+            for (event, t) in &def.transitions {
+                let mut guards = Vec::new();
+                for (i, g) in t.guards.iter().enumerate() {
+                    let path = format!("machines.{name}.transitions.{event}.guards[{i}].if");
+                    match compile_guard(&host, def.scope, &g.condition) {
+                        Ok(ast) => guards.push(Guard {
+                            reads: GUARD_VARIABLES.map(|v| mentions(&g.condition, v)),
+                            message: g
+                                .message
+                                .clone()
+                                .unwrap_or_else(|| format!("`{}` is false", g.condition)),
+                            condition: g.condition.clone(),
+                            ast,
+                        }),
+                        Err(message) => errors.push(parsed.error(
+                            &path,
+                            format!("guard does not compile: {message}"),
+                            (def.scope == Scope::Order && mentions(&g.condition, "shipment"))
+                                .then(|| format!("`shipment` is not available in the order-scoped machine `{name}`")),
+                        )),
+                    }
+                }
+                transitions.push(Transition {
+                    event: event.clone(),
+                    from: t.from.clone(),
+                    to: t.to.clone(),
+                    roles: t.roles.clone().or_else(|| def.roles.clone()),
+                    guards,
+                    effects: t.effects.clone(),
+                    auto: t.auto,
+                });
+            }
+            machines.push(Machine {
+                name: name.clone(),
+                scope: def.scope,
+                initial: def.initial.clone(),
+                states: def.states.clone(),
+                transitions,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let warnings = rules::lint::lint(&parsed);
+        let mut shipment_tags: Vec<String> = machines
+            .iter()
+            .filter(|m| m.scope == Scope::Shipment)
+            .flat_map(|m| m.states.values().flat_map(|s| s.tags.iter().cloned()))
+            .collect();
+        shipment_tags.sort();
+        shipment_tags.dedup();
+        Ok(Loaded {
+            workflow: Workflow {
+                rules: parsed.rules,
+                machines,
+                version: version_of(source),
+                file: file.to_string(),
+                shipment_tags,
+                host,
+            },
+            warnings,
+        })
+    }
+
+    /// The built-in default rules.
+    pub fn builtin() -> Workflow {
+        Workflow::load(rules::DEFAULT_RULES, rules::DEFAULT_RULES_NAME)
+            .expect("the built-in rules are valid")
+            .workflow
+    }
+
+    /// The machine with this name.
+    pub fn machine(&self, name: &str) -> Option<&Machine> {
+        self.machines.iter().find(|m| m.name == name)
+    }
+
+    /// The machines of one scope.
+    pub fn machines_of(&self, scope: Scope) -> impl Iterator<Item = &Machine> {
+        self.machines.iter().filter(move |m| m.scope == scope)
+    }
+
+    /// The machine of `scope` that has a transition named `event`.
+    pub fn machine_for_event(&self, scope: Scope, event: &str) -> Option<&Machine> {
+        self.machines_of(scope)
+            .find(|m| m.transition(event).is_some())
+    }
+
+    /// Whether `role` is declared.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.rules.roles.iter().any(|r| r == role)
+    }
+
+    /// The role used when none is given.
+    pub fn default_role(&self) -> &str {
+        self.rules
+            .default_role
+            .as_deref()
+            .unwrap_or(&self.rules.roles[0])
+    }
+
+    /// The roles allowed to run a non-transition command (`shipment.create`...), `None` if all.
+    pub fn command_roles(&self, op: &str) -> Option<&[String]> {
+        self.rules.commands.get(op).map(Vec::as_slice)
+    }
+
+    /// Initial states of the machines of `scope`, by machine name.
+    pub fn initial_states(&self, scope: Scope) -> std::collections::BTreeMap<String, String> {
+        self.machines_of(scope)
+            .map(|m| (m.name.clone(), m.initial.clone()))
+            .collect()
+    }
+}
+
+fn compile_guard(host: &ScriptHost, scope: Scope, condition: &str) -> Result<rhai::AST, String> {
+    let variables: Vec<&str> = GUARD_VARIABLES
+        .into_iter()
+        .filter(|v| scope == Scope::Shipment || *v != "shipment")
+        .collect();
+    host.compile(condition, &variables)
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `source` mentions the identifier `name` (as a whole word).
+fn mentions(source: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(at, _)| {
+        let before = source[..at].chars().next_back();
+        let after = source[at + name.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !word(before) && !word(after)
+    })
+}
+
+/// A short stable hash of the rules' text (FNV-1a, 64 bits, hex).
+pub fn version_of(source: &str) -> String {
+    let hash = source.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}

@@ -1,0 +1,303 @@
+//! Commands that change an order or shipment without a transition: notes, customer changes,
+//! shipment edits and deletions. Each is checked against the rules' `commands:` roles, then runs
+//! the automatic transitions like any other change.
+
+use super::run::Run;
+use super::{Actor, Applied, Lifecycle, Refusal, StockAction, StockMove};
+use crate::error::{Error, Result};
+use crate::model::{Customer, EntityRef, Note, OrderAggregate, ShipmentItem, Tracking};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Changes to a shipment; fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentEdit {
+    /// New items (replacing the old ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ShipmentItem>>,
+    /// New expected delivery date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_delivery: Option<NaiveDate>,
+    /// Tracking codes to add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_tracking: Vec<Tracking>,
+    /// New carrier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+}
+
+impl Lifecycle {
+    /// Adds a note to the order (seed 002).
+    pub fn add_note(
+        &self,
+        agg: &mut OrderAggregate,
+        text: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.authorize(
+            "order.note",
+            &EntityRef::Order(agg.order.spec.id.clone()),
+            actor,
+        )?;
+        if text.trim().is_empty() {
+            return Err(Error::bad_input("the note is empty"));
+        }
+        agg.order.notes.push(Note {
+            at: now,
+            by: actor.role.clone(),
+            text: text.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Changes the order's customer (seed 002 "changing customers").
+    pub fn change_customer(
+        &self,
+        agg: &mut OrderAggregate,
+        customer: Customer,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        self.authorize(
+            "order.edit",
+            &EntityRef::Order(agg.order.spec.id.clone()),
+            actor,
+        )?;
+        let mut run = Run::new(self.workflow(), agg.clone());
+        run.agg.order.spec.customer = customer;
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Edits a shipment: refused when a carrier handles it (seed 002), and item changes are
+    /// refused once it has left (state tagged `shipped` or `released`).
+    pub fn edit_shipment(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        edit: ShipmentEdit,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.authorize("shipment.edit", &entity, actor)?;
+        let shipment = agg
+            .shipment(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        let refuse =
+            |message: String| -> Error { Refusal::command(&entity, "shipment.edit", message) };
+        if shipment.carrier_handled {
+            return Err(refuse(
+                "the carrier handles this shipment; it can't be edited by hand".into(),
+            ));
+        }
+        if let Some(items) = &edit.items {
+            if self.has_left(shipment) {
+                return Err(refuse(
+                    "the shipment has left; its items can't change".into(),
+                ));
+            }
+            self.check_items(agg, items, Some(id), ("shipment.edit", &entity))?;
+        }
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let shipment = run.agg.shipment_mut(id).expect("checked above");
+        if let Some(items) = edit.items {
+            shipment.items = items;
+        }
+        if let Some(date) = edit.expected_delivery {
+            shipment.expected_delivery = Some(date);
+        }
+        if let Some(carrier) = edit.carrier {
+            shipment.carrier = Some(carrier);
+        }
+        super::check_tracking(&edit.add_tracking)?;
+        for t in edit.add_tracking {
+            if !shipment.tracking.iter().any(|have| have.code == t.code) {
+                shipment.tracking.push(t);
+            }
+        }
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Deletes a shipment that has not left; its reservation is released (seed 004).
+    pub fn delete_shipment(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.authorize("shipment.delete", &entity, actor)?;
+        let shipment = agg
+            .shipment(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        let refuse =
+            |message: &str| -> Error { Refusal::command(&entity, "shipment.delete", message) };
+        if shipment.carrier_handled {
+            return Err(refuse(
+                "the carrier handles this shipment; cancel it through the carrier",
+            ));
+        }
+        if self.has_left(shipment) {
+            return Err(refuse("the shipment has left; it can't be deleted"));
+        }
+        let released = !self.is_released(shipment);
+        let items = shipment
+            .items
+            .iter()
+            .map(|i| {
+                let sku = agg
+                    .order
+                    .spec
+                    .line(&i.line)
+                    .map(|l| l.sku.clone())
+                    .unwrap_or_default();
+                (i.line.clone(), sku, i.qty)
+            })
+            .collect();
+        let location = shipment.location.clone();
+        let mut run = Run::new(self.workflow(), agg.clone());
+        run.agg.shipments.retain(|s| s.id != id);
+        run.changed();
+        if released {
+            run.applied.stock.push(StockMove {
+                action: StockAction::Release,
+                shipment: id.to_string(),
+                location,
+                items,
+            });
+        }
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Whether a shipment has left the warehouse (a state tagged `shipped`).
+    pub fn has_left(&self, shipment: &crate::model::Shipment) -> bool {
+        super::views::shipment_tags(self.workflow(), shipment).any(|t| t == "shipped")
+    }
+
+    /// Checks that every state of the aggregate is known to these rules; an entity made under
+    /// other rules may sit in a state these rules dropped, and that must be said, not guessed.
+    pub fn check_states(&self, agg: &OrderAggregate) -> Result<()> {
+        let workflow = self.workflow();
+        let entities = std::iter::once((
+            EntityRef::Order(agg.order.spec.id.clone()),
+            &agg.order.states,
+            &agg.order.rules_version,
+        ))
+        .chain(agg.shipments.iter().map(|s| {
+            (
+                EntityRef::Shipment(s.id.clone()),
+                &s.states,
+                &s.rules_version,
+            )
+        }));
+        for (entity, states, version) in entities {
+            for (machine, state) in states {
+                let known = workflow
+                    .machine(machine)
+                    .is_some_and(|m| m.states.contains_key(state));
+                if !known {
+                    return Err(Error::bad_input_with(
+                        format!(
+                            "{entity} is in state `{state}` of machine `{machine}`, which these rules (version {}) don't know; it was created under rules version {version}",
+                            workflow.version
+                        ),
+                        "run `waybill rules migrate --check FILE` to list such entities, and add the state back or move them first",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A label bought from a carrier for a shipment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelInfo {
+    /// The carrier id.
+    pub carrier: String,
+    /// The service.
+    pub service: Option<String>,
+    /// The tracking code, with the carrier's tracking URL.
+    pub tracking: Tracking,
+    /// Where the label file is.
+    pub label_path: String,
+    /// What it cost.
+    pub cost: crate::model::Money,
+}
+
+impl Lifecycle {
+    /// Attaches a bought label: from now on the carrier handles the shipment (seed 002), so it
+    /// can't be edited or canceled by hand.
+    pub fn attach_label(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        label: LabelInfo,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let entity = EntityRef::Shipment(id.to_string());
+        self.authorize("shipment.label", &entity, actor)?;
+        let shipment = agg
+            .shipment(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        let refuse =
+            |message: String| -> Error { Refusal::command(&entity, "shipment.label", message) };
+        if shipment.carrier_handled {
+            return Err(refuse(format!(
+                "shipment {id} already has a label from {}",
+                shipment.carrier.clone().unwrap_or_default()
+            )));
+        }
+        if self.has_left(shipment) || self.is_released(shipment) {
+            return Err(refuse(format!(
+                "shipment {id} has left or was canceled; a label is no use"
+            )));
+        }
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let s = run.agg.shipment_mut(id).expect("checked above");
+        s.carrier = Some(label.carrier);
+        s.service = label.service;
+        s.tracking.push(label.tracking);
+        s.label = Some(label.label_path);
+        s.cost = Some(label.cost);
+        s.carrier_handled = true;
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Records the carrier's latest status on a shipment (attributes `carrier_status`,
+    /// `carrier_status_raw`, `carrier_event_at`, readable by guards).
+    pub fn note_carrier_status(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        raw: &str,
+        normalized: &str,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Applied> {
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let s = run
+            .agg
+            .shipment_mut(id)
+            .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        s.attrs.insert("carrier_status".into(), normalized.into());
+        s.attrs.insert("carrier_status_raw".into(), raw.into());
+        s.attrs
+            .insert("carrier_event_at".into(), at.to_rfc3339().into());
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+}

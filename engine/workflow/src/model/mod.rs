@@ -1,0 +1,15 @@
+//! The domain: orders, their lines and money, and shipments.
+
+pub mod aggregate;
+pub mod carrier_status;
+pub mod money;
+pub mod order;
+pub mod shipment;
+pub mod stock;
+
+pub use aggregate::{EntityRef, OrderAggregate};
+pub use carrier_status::Normalized;
+pub use money::Money;
+pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Shipping};
+pub use shipment::{Shipment, ShipmentItem, Tracking};
+pub use stock::{Location, Reservation, ReservationStatus, StockLevel};

@@ -1,0 +1,142 @@
+//! Reading a rule file: YAML syntax and shape (via serde), with positions for every error.
+
+use super::diagnostic::{Diagnostic, Severity};
+use super::format::RuleSet;
+use super::source_map::{Position, SourceMap};
+use waybill_script::suggest;
+
+/// A rule file that parsed, with what is needed to point at its parts.
+#[derive(Debug)]
+pub struct ParsedRules {
+    /// The rules as written.
+    pub rules: RuleSet,
+    /// Where each part stands in the file.
+    pub source_map: SourceMap,
+    /// The file's name as the user gave it.
+    pub file: String,
+}
+
+impl ParsedRules {
+    /// An error diagnostic at the value of `path`.
+    pub fn error(&self, path: &str, message: String, help: Option<String>) -> Diagnostic {
+        self.diagnostic(Severity::Error, path, message, help)
+    }
+
+    /// A diagnostic of any severity at the value of `path`.
+    pub fn diagnostic(
+        &self,
+        severity: Severity,
+        path: &str,
+        message: String,
+        help: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: self.file.clone(),
+            position: self.source_map.locate(path),
+            path: path.to_string(),
+            message,
+            help,
+        }
+    }
+}
+
+/// Parses `source` (named `file` in messages) into a [`RuleSet`]. Unknown keys, wrong types,
+/// unknown effect names and YAML syntax errors come back as one diagnostic with line and column.
+pub fn parse(source: &str, file: &str) -> Result<ParsedRules, Diagnostic> {
+    let source_map = SourceMap::build(source);
+    if let Some((path, position)) = source_map.duplicates.first() {
+        let key = path.rsplit('.').next().unwrap_or(path);
+        return Err(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: *position,
+            path: path.clone(),
+            message: format!("duplicate key `{key}`: it is written twice in the same mapping"),
+            help: Some("rename or remove one of them".into()),
+        });
+    }
+    match serde_yaml::from_str::<RuleSet>(source) {
+        Ok(rules) => Ok(ParsedRules {
+            rules,
+            source_map,
+            file: file.to_string(),
+        }),
+        Err(err) => Err(serde_diagnostic(&err, file, &source_map)),
+    }
+}
+
+/// Turns a serde_yaml error into a diagnostic, adding a suggestion for an unknown name.
+fn serde_diagnostic(err: &serde_yaml::Error, file: &str, map: &SourceMap) -> Diagnostic {
+    let text = err.to_string();
+    // serde_yaml appends " at line L column C"; we print the position ourselves.
+    let text = match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    };
+    // Messages read "path.to.node: what is wrong" when the fault is below the root.
+    let (path, message) = match text.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (path.to_string(), rest.to_string()),
+        _ => (String::new(), text.clone()),
+    };
+    let position = match err.location() {
+        Some(loc) => Position {
+            line: loc.line(),
+            col: loc.column(),
+        },
+        None => map.locate(&path),
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        position,
+        path,
+        help: unknown_name_help(&message),
+        message,
+    }
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or variant), the nearest name.
+fn unknown_name_help(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (wrong, expected) = rest.split_once('`')?;
+    let names: Vec<&str> = expected
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, name)| name)
+        .collect();
+    suggest::nearest(wrong, names.iter().copied()).map(|name| format!("did you mean `{name}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let err = parse("version: 1\nroles: [a\nmachines: {}\n", "r.yaml").unwrap_err();
+        assert!(err.position.line >= 2, "{err}");
+        assert!(err.to_string().starts_with("error: r.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_suggestion() {
+        let src = "version: 1\nroles: [a]\nmachines:\n  m:\n    intial: x\n    states: {x: {}}\n";
+        let err = parse(src, "r.yaml").unwrap_err();
+        assert_eq!(err.position.line, 5, "{err}");
+        assert_eq!(err.path, "machines.m");
+        assert!(err.message.contains("unknown field `intial`"), "{err}");
+        assert_eq!(err.help.as_deref(), Some("did you mean `initial`?"));
+    }
+
+    #[test]
+    fn unknown_effect_is_named_with_suggestion() {
+        let src = "version: 1\nroles: [a]\nmachines:\n  m:\n    initial: x\n    states: {x: {}}\n    transitions:\n      t: {from: [x], effects: [decrement_stok]}\n";
+        let err = parse(src, "r.yaml").unwrap_err();
+        assert_eq!(err.position.line, 8, "{err}");
+        assert_eq!(err.help.as_deref(), Some("did you mean `decrement_stock`?"));
+    }
+}

@@ -1,0 +1,271 @@
+//! Checks that the names in a rule file refer to each other: states, roles, machines, events,
+//! effects in the right scope, commands. Guards are checked when they compile
+//! ([`crate::compiled`]).
+
+use super::diagnostic::Diagnostic;
+use super::format::{EffectDef, Scope, COMMAND_OPS};
+use super::load::ParsedRules;
+use std::collections::HashMap;
+use waybill_script::suggest;
+
+/// Every error in the names of `parsed`, each with its position and a suggestion.
+pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
+    let rules = &parsed.rules;
+    let mut errors = Vec::new();
+    let roles: Vec<&str> = rules.roles.iter().map(String::as_str).collect();
+    let role_error = |path: String, role: &str| {
+        parsed.error(
+            &path,
+            format!("unknown role `{role}`"),
+            Some(suggest::help(role, roles.iter().copied())),
+        )
+    };
+
+    if rules.version != 1 {
+        errors.push(parsed.error(
+            "version",
+            format!("unsupported rules version {}", rules.version),
+            Some("this waybill reads version 1".into()),
+        ));
+    }
+    if rules.roles.is_empty() {
+        errors.push(parsed.error("roles", "at least one role is needed".into(), None));
+    }
+    for (i, role) in rules.roles.iter().enumerate() {
+        if rules.roles[..i].contains(role) {
+            errors.push(parsed.error(
+                &format!("roles[{i}]"),
+                format!("duplicate role `{role}`"),
+                None,
+            ));
+        }
+    }
+    if let Some(role) = &rules.default_role {
+        if !rules.roles.contains(role) {
+            errors.push(role_error("default_role".into(), role));
+        }
+    }
+    for (op, allowed) in &rules.commands {
+        if !COMMAND_OPS.contains(&op.as_str()) {
+            errors.push(parsed.error(
+                &format!("commands.{op}"),
+                format!("unknown command `{op}`"),
+                Some(suggest::help(op, COMMAND_OPS.iter().copied())),
+            ));
+        }
+        for (i, role) in allowed.iter().enumerate() {
+            if !rules.roles.contains(role) {
+                errors.push(role_error(format!("commands.{op}[{i}]"), role));
+            }
+        }
+    }
+    if rules.machines.is_empty() {
+        errors.push(parsed.error("machines", "no machines are declared".into(), None));
+    }
+
+    // Event names must be unique within a scope: `order fire ID EVENT` must name one transition.
+    let mut events: HashMap<(Scope, &str), &str> = HashMap::new();
+    for (name, machine) in &rules.machines {
+        let base = format!("machines.{name}");
+        let states: Vec<&str> = machine.states.keys().map(String::as_str).collect();
+        let state_error = |path: String, state: &str| {
+            parsed.error(
+                &path,
+                format!("unknown state `{state}` in machine `{name}`"),
+                Some(suggest::help(state, states.iter().copied())),
+            )
+        };
+        if machine.states.is_empty() {
+            errors.push(parsed.error(
+                &format!("{base}.states"),
+                format!("machine `{name}` has no states"),
+                None,
+            ));
+        } else if !machine.states.contains_key(&machine.initial) {
+            errors.push(state_error(format!("{base}.initial"), &machine.initial));
+        }
+        for (i, role) in machine.roles.iter().flatten().enumerate() {
+            if !rules.roles.contains(role) {
+                errors.push(role_error(format!("{base}.roles[{i}]"), role));
+            }
+        }
+        for (state, def) in &machine.states {
+            for (i, effect) in def.enter.iter().enumerate() {
+                let epath = format!("{base}.states.{state}.enter[{i}]");
+                check_effect(parsed, &epath, name, machine.scope, effect, &mut errors);
+            }
+        }
+        for (event, t) in &machine.transitions {
+            let tpath = format!("{base}.transitions.{event}");
+            if let Some(other) = events.insert((machine.scope, event), name) {
+                errors.push(parsed.error(
+                    &tpath,
+                    format!(
+                        "duplicate transition name `{event}`: machine `{other}` has one too, and both are {} machines",
+                        scope_name(machine.scope)
+                    ),
+                    Some("rename one of them; `fire` must know which machine an event belongs to".into()),
+                ));
+            }
+            if t.from.is_empty() {
+                errors.push(parsed.error(
+                    &format!("{tpath}.from"),
+                    "a transition needs at least one source state".into(),
+                    None,
+                ));
+            }
+            for (i, from) in t.from.iter().enumerate() {
+                if !machine.states.contains_key(from) {
+                    errors.push(state_error(format!("{tpath}.from[{i}]"), from));
+                }
+            }
+            if let Some(to) = &t.to {
+                if !machine.states.contains_key(to) {
+                    errors.push(state_error(format!("{tpath}.to"), to));
+                }
+            }
+            for (i, role) in t.roles.iter().flatten().enumerate() {
+                if !rules.roles.contains(role) {
+                    errors.push(role_error(format!("{tpath}.roles[{i}]"), role));
+                }
+            }
+            for (i, effect) in t.effects.iter().enumerate() {
+                let epath = format!("{tpath}.effects[{i}]");
+                check_effect(parsed, &epath, name, machine.scope, effect, &mut errors);
+            }
+        }
+    }
+    for (status, events) in &rules.carrier_events {
+        let path = format!("carrier_events.{status}");
+        if crate::model::Normalized::parse(status).is_none() {
+            errors.push(parsed.error(
+                &path,
+                format!("`{status}` is not a normalized carrier status"),
+                Some(suggest::help(
+                    status,
+                    crate::model::Normalized::ALL.iter().map(|n| n.as_str()),
+                )),
+            ));
+        }
+        for (i, event) in events.iter().enumerate() {
+            let known = rules
+                .machines
+                .values()
+                .filter(|m| m.scope == Scope::Shipment)
+                .any(|m| m.transitions.contains_key(event));
+            if !known {
+                let all: Vec<&str> = rules
+                    .machines
+                    .values()
+                    .filter(|m| m.scope == Scope::Shipment)
+                    .flat_map(|m| m.transitions.keys().map(String::as_str))
+                    .collect();
+                errors.push(parsed.error(
+                    &format!("{path}[{i}]"),
+                    format!("no shipment machine has a transition `{event}`"),
+                    Some(suggest::help(event, all.iter().copied())),
+                ));
+            }
+        }
+    }
+    for (model, def) in &rules.inventory_models {
+        if def.locations.is_empty() {
+            errors.push(parsed.error(
+                &format!("inventory_models.{model}.locations"),
+                format!("inventory model `{model}` has no locations"),
+                None,
+            ));
+        }
+        if def.cutoff == Some(0) {
+            errors.push(parsed.error(
+                &format!("inventory_models.{model}.cutoff"),
+                "a cutoff of 0 would ship nothing; leave it out for no limit".into(),
+                None,
+            ));
+        }
+        for (i, market) in def.markets.iter().enumerate() {
+            let other = rules
+                .inventory_models
+                .iter()
+                .find(|(m, d)| *m != model && d.markets.contains(market));
+            if let Some((other, _)) = other.filter(|(m, _)| m.as_str() < model.as_str()) {
+                errors.push(parsed.error(
+                    &format!("inventory_models.{model}.markets[{i}]"),
+                    format!(
+                        "market `{market}` is served by inventory models `{other}` and `{model}`"
+                    ),
+                    Some("each market picks one inventory model".into()),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+fn check_effect(
+    parsed: &ParsedRules,
+    epath: &str,
+    machine_name: &str,
+    machine_scope: Scope,
+    effect: &EffectDef,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(scope) = effect.required_scope() {
+        if scope != machine_scope {
+            errors.push(parsed.error(
+                epath,
+                format!(
+                    "effect `{}` needs a {} machine, but `{machine_name}` is a {} machine",
+                    effect.name(),
+                    scope_name(scope),
+                    scope_name(machine_scope)
+                ),
+                None,
+            ));
+        }
+    }
+    if let EffectDef::Cascade(c) = effect {
+        check_cascade(parsed, epath, c, errors);
+    }
+}
+
+fn check_cascade(
+    parsed: &ParsedRules,
+    path: &str,
+    cascade: &super::format::CascadeDef,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let machines = &parsed.rules.machines;
+    match machines.get(&cascade.machine) {
+        None => errors.push(parsed.error(
+            &format!("{path}.cascade.machine"),
+            format!("unknown machine `{}`", cascade.machine),
+            Some(suggest::help(
+                &cascade.machine,
+                machines.keys().map(String::as_str),
+            )),
+        )),
+        Some(target) if !target.transitions.contains_key(&cascade.event) => {
+            errors.push(parsed.error(
+                &format!("{path}.cascade.event"),
+                format!(
+                    "machine `{}` has no transition `{}`",
+                    cascade.machine, cascade.event
+                ),
+                Some(suggest::help(
+                    &cascade.event,
+                    target.transitions.keys().map(String::as_str),
+                )),
+            ))
+        }
+        Some(_) => {}
+    }
+}
+
+/// `order` or `shipment`, for messages.
+pub fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Order => "order",
+        Scope::Shipment => "shipment",
+    }
+}
