@@ -359,7 +359,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             agg.order.returned_qty()
         );
         for s in &agg.shipments {
-            println!("    {}", crate::shipment_cmd::summary(s));
+            println!("    {}", crate::print::summary(s));
         }
     }
     println!("\nstock:");

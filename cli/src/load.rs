@@ -28,3 +28,14 @@ pub fn engine(cli: &Cli) -> Result<Lifecycle> {
     let (workflow, _) = rules(cli, None)?;
     Ok(Lifecycle::new(Arc::new(workflow)))
 }
+
+/// The actor `--as` names, or the rules' default role.
+pub fn actor(cli: &Cli, engine: &waybill_engine::Lifecycle) -> Result<waybill_engine::Actor> {
+    let role = cli
+        .role
+        .clone()
+        .unwrap_or_else(|| engine.workflow().default_role().to_string());
+    let actor = waybill_engine::Actor::role(&role);
+    engine.check_actor(&actor)?;
+    Ok(actor)
+}

@@ -5,7 +5,7 @@ use crate::{load, open, reply};
 use std::io::Read;
 use waybill_engine::command::{Command, OrderFilter};
 use waybill_engine::model::{Customer, OrderAggregate};
-use waybill_engine::{Actor, EntityRef, Error, OrderSpec, Result};
+use waybill_engine::{EntityRef, Error, OrderSpec, Result};
 
 /// Runs an `order` subcommand.
 pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
@@ -152,7 +152,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let agg = exec.order(id)?;
-            let actor = actor(cli, exec.lifecycle())?;
+            let actor = load::actor(cli, exec.lifecycle())?;
             let checks = exec
                 .lifecycle()
                 .can(&agg, &EntityRef::Order(id.clone()), &actor)?;
@@ -160,17 +160,6 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// The actor `--as` names, or the rules' default role.
-pub fn actor(cli: &Cli, engine: &waybill_engine::Lifecycle) -> Result<Actor> {
-    let role = cli
-        .role
-        .clone()
-        .unwrap_or_else(|| engine.workflow().default_role().to_string());
-    let actor = Actor::role(&role);
-    engine.check_actor(&actor)?;
-    Ok(actor)
 }
 
 fn states(states: &std::collections::BTreeMap<String, String>) -> String {
@@ -232,7 +221,7 @@ pub fn describe(agg: &OrderAggregate) -> String {
     if !agg.shipments.is_empty() {
         out += "  shipments:\n";
         for s in &agg.shipments {
-            out += &format!("    {}\n", crate::shipment_cmd::summary(s));
+            out += &format!("    {}\n", crate::print::summary(s));
         }
     }
     for n in &o.notes {

@@ -66,3 +66,25 @@ pub fn proposal(p: &waybill_engine::split::Proposal, indent: &str) -> String {
     }
     out
 }
+
+/// One line about a shipment.
+pub fn summary(s: &waybill_engine::model::Shipment) -> String {
+    let states: Vec<String> = s.states.iter().map(|(m, st)| format!("{m}={st}")).collect();
+    let items: Vec<String> = s
+        .items
+        .iter()
+        .map(|i| format!("{}:{}", i.line, i.qty))
+        .collect();
+    let tracking: Vec<&str> = s.tracking.iter().map(|t| t.code.as_str()).collect();
+    let mut line = format!("{}  {}  items {}", s.id, states.join(" "), items.join(","));
+    if let Some(loc) = &s.location {
+        line += &format!("  from {loc}");
+    }
+    if !tracking.is_empty() {
+        line += &format!("  tracking {}", tracking.join(","));
+    }
+    if s.carrier_handled {
+        line += "  (carrier-handled)";
+    }
+    line
+}

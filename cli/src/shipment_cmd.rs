@@ -1,9 +1,9 @@
 //! `waybill shipment ...`
 
 use crate::args::{Cli, ShipmentCommand};
+use crate::print::summary;
 use crate::{open, reply};
 use waybill_engine::command::Command;
-use waybill_engine::model::Shipment;
 use waybill_engine::ShipmentEdit;
 use waybill_engine::{EntityRef, Error, NewShipment, Result};
 
@@ -183,7 +183,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let (agg, _) = exec.shipment(id)?;
-            let actor = crate::order_cmd::actor(cli, exec.lifecycle())?;
+            let actor = crate::load::actor(cli, exec.lifecycle())?;
             let checks = exec
                 .lifecycle()
                 .can(&agg, &EntityRef::Shipment(id.clone()), &actor)?;
@@ -191,26 +191,4 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// One line about a shipment.
-pub fn summary(s: &Shipment) -> String {
-    let states: Vec<String> = s.states.iter().map(|(m, st)| format!("{m}={st}")).collect();
-    let items: Vec<String> = s
-        .items
-        .iter()
-        .map(|i| format!("{}:{}", i.line, i.qty))
-        .collect();
-    let tracking: Vec<&str> = s.tracking.iter().map(|t| t.code.as_str()).collect();
-    let mut line = format!("{}  {}  items {}", s.id, states.join(" "), items.join(","));
-    if let Some(loc) = &s.location {
-        line += &format!("  from {loc}");
-    }
-    if !tracking.is_empty() {
-        line += &format!("  tracking {}", tracking.join(","));
-    }
-    if s.carrier_handled {
-        line += "  (carrier-handled)";
-    }
-    line
 }
