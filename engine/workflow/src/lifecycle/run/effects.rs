@@ -1,0 +1,318 @@
+//! What transitions do: the closed set of effects (stock, money, returns, notifications,
+//! cascades, fields), each turned into a refusal, bad input or an error when it can't apply.
+
+use super::Run;
+use super::MAX_CASCADE_DEPTH;
+use crate::compiled::Machine;
+use crate::error::{Error, Result};
+use crate::lifecycle::outcome::{Blocker, Notification, Refusal, StockAction, StockMove};
+use crate::lifecycle::{Actor, Input};
+use crate::model::{EntityRef, Money};
+use crate::rules::{EffectDef, Scope};
+
+impl Run<'_> {
+    /// Customer returns never exceed the units still out in shipments tagged `shipped`: a
+    /// shipment whose units the customer already returned can't also come back to the sender.
+    pub(super) fn check_returns(&self, entity: &EntityRef, event: &str) -> Result<()> {
+        for line in &self.agg.order.spec.lines {
+            let returned = u64::from(self.agg.order.returned.get(&line.id).copied().unwrap_or(0));
+            if returned == 0 {
+                continue;
+            }
+            let out: u64 = self
+                .agg
+                .shipments
+                .iter()
+                .filter(|s| {
+                    crate::lifecycle::views::shipment_tags(self.workflow, s).any(|t| t == "shipped")
+                })
+                .map(|s| s.qty_of(&line.id))
+                .sum();
+            if returned > out {
+                return Err(Refusal {
+                    entity: entity.clone(),
+                    event: event.to_string(),
+                    blockers: vec![Blocker::Effect {
+                        effect: "return_items".into(),
+                        message: format!(
+                            "line `{}`: the customer returned {returned} unit(s), and the shipments still out would carry only {out}",
+                            line.id
+                        ),
+                    }],
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies one effect, turning its failure into a refusal or an error.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_effect(
+        &mut self,
+        entity: &EntityRef,
+        machine: &Machine,
+        event: &str,
+        state: &str,
+        effect: &EffectDef,
+        actor: &Actor,
+        input: &Input,
+        depth: usize,
+    ) -> Result<()> {
+        let result = self.effect(entity, machine, event, state, effect, actor, input, depth);
+        self.changed();
+        result.map_err(|e| match e {
+            EffectFailure::Blocked(message) => Refusal {
+                entity: entity.clone(),
+                event: event.to_string(),
+                blockers: vec![Blocker::Effect {
+                    effect: effect.name().to_string(),
+                    message,
+                }],
+            }
+            .into(),
+            EffectFailure::Cascade(blocker) => Refusal {
+                entity: entity.clone(),
+                event: event.to_string(),
+                blockers: vec![blocker],
+            }
+            .into(),
+            EffectFailure::Invalid(message) => {
+                Error::bad_input(format!("{}: {message}", effect.name()))
+            }
+            EffectFailure::Error(e) => e,
+        })
+    }
+
+    /// Applies one effect of a transition into `state`.
+    #[allow(clippy::too_many_arguments)]
+    fn effect(
+        &mut self,
+        entity: &EntityRef,
+        machine: &Machine,
+        event: &str,
+        state: &str,
+        effect: &EffectDef,
+        actor: &Actor,
+        input: &Input,
+        depth: usize,
+    ) -> std::result::Result<(), EffectFailure> {
+        let order = &mut self.agg.order;
+        let total = order.spec.total().unwrap_or_default();
+        match effect {
+            EffectDef::CapturePayment => {
+                let amount = positive_amount(input)?;
+                let after = order.captured.0 + amount.0;
+                if after > total.0 {
+                    return Err(EffectFailure::Blocked(format!(
+                        "capturing {amount} would bring the captured amount to {}, above the order total {total}",
+                        Money(after)
+                    )));
+                }
+                order.captured = Money(after);
+            }
+            EffectDef::RefundPayment => {
+                let amount = positive_amount(input)?;
+                let after = order.refunded.0 + amount.0;
+                if after > order.captured.0 {
+                    return Err(EffectFailure::Blocked(format!(
+                        "refunding {amount} would bring refunds to {}, above the {} captured",
+                        Money(after),
+                        order.captured
+                    )));
+                }
+                order.refunded = Money(after);
+            }
+            EffectDef::ReturnItems => self.return_items(input)?,
+            EffectDef::Notify(topic) => self.applied.notifications.push(Notification {
+                topic: topic.clone(),
+                entity: entity.clone(),
+                machine: machine.name.clone(),
+                event: event.to_string(),
+                state: state.to_string(),
+            }),
+            EffectDef::Set(values) => {
+                let attrs = match entity {
+                    EntityRef::Order(_) | EntityRef::System(_) => &mut self.agg.order.attrs,
+                    EntityRef::Shipment(id) => match self.agg.shipment_mut(id) {
+                        Some(s) => &mut s.attrs,
+                        None => return Ok(()),
+                    },
+                };
+                for (k, v) in values {
+                    attrs.insert(k.clone(), v.clone());
+                }
+            }
+            EffectDef::Cascade(cascade) => {
+                if depth >= MAX_CASCADE_DEPTH {
+                    return Err(EffectFailure::Error(Error::Workflow(format!(
+                        "cascades nested deeper than {MAX_CASCADE_DEPTH} at `{}` on machine `{}`",
+                        cascade.event, cascade.machine
+                    ))));
+                }
+                let target_scope = self
+                    .workflow
+                    .machine(&cascade.machine)
+                    .map(|m| m.scope)
+                    .unwrap_or(Scope::Order);
+                let targets: Vec<EntityRef> = match (target_scope, entity) {
+                    (Scope::Order, _) => vec![EntityRef::Order(self.agg.order.spec.id.clone())],
+                    (Scope::Shipment, EntityRef::Shipment(id)) => {
+                        vec![EntityRef::Shipment(id.clone())]
+                    }
+                    (Scope::Shipment, EntityRef::Order(_) | EntityRef::System(_)) => {
+                        let target = self.workflow.machine(&cascade.machine).expect("validated");
+                        let t = target.transition(&cascade.event).expect("validated");
+                        self.agg
+                            .shipments
+                            .iter()
+                            .filter(|s| {
+                                s.states
+                                    .get(&target.name)
+                                    .is_some_and(|st| t.fires_from(st))
+                            })
+                            .map(|s| EntityRef::Shipment(s.id.clone()))
+                            .collect()
+                    }
+                };
+                for target in targets {
+                    match self.fire(&target, &cascade.event, actor, input, false, depth + 1) {
+                        Ok(()) => {}
+                        Err(Error::Refused(r)) => {
+                            return Err(EffectFailure::Cascade(Blocker::Cascade {
+                                entity: r.entity,
+                                event: r.event,
+                                blockers: r.blockers,
+                            }))
+                        }
+                        Err(e) => return Err(EffectFailure::Error(e)),
+                    }
+                }
+            }
+            EffectDef::ReserveStock => self.stock(entity, StockAction::Reserve),
+            EffectDef::DecrementStock => self.stock(entity, StockAction::Decrement),
+            EffectDef::ReleaseStock => self.stock(entity, StockAction::Release),
+            EffectDef::RestoreStock => self.stock(entity, StockAction::Restore),
+        }
+        Ok(())
+    }
+
+    /// Records returned quantities (`input.LINE = QTY`) and puts the units back on the shelf
+    /// where they shipped from: the n-th returned unit of a line is the n-th shipped unit, in
+    /// shipment order, so repeated partial returns never restock a unit twice.
+    fn return_items(&mut self, input: &Input) -> std::result::Result<(), EffectFailure> {
+        let mut any = false;
+        let mut returned = self.agg.order.returned.clone();
+        let mut restocks = Vec::new();
+        for line in &self.agg.order.spec.lines {
+            let Some(value) = input.get(&line.id) else {
+                continue;
+            };
+            let qty = value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+                .filter(|q| *q > 0)
+                .ok_or_else(|| {
+                    EffectFailure::Invalid(format!(
+                        "the quantity for line `{}` must be a whole number above 0, not {value}",
+                        line.id
+                    ))
+                })?;
+            let shipped: Vec<&crate::model::Shipment> = self
+                .agg
+                .shipments
+                .iter()
+                .filter(|s| {
+                    crate::lifecycle::views::shipment_tags(self.workflow, s).any(|t| t == "shipped")
+                })
+                .collect();
+            let total: u64 = shipped.iter().map(|s| s.qty_of(&line.id)).sum();
+            let before = u64::from(returned.get(&line.id).copied().unwrap_or(0));
+            if before + qty > total {
+                return Err(EffectFailure::Blocked(format!(
+                    "line `{}`: returning {qty} would bring returns to {}, but only {total} were shipped",
+                    line.id,
+                    before + qty
+                )));
+            }
+            // Units before+1 ..= before+qty, walked over the shipments that carried them.
+            let mut start = 0;
+            for shipment in shipped {
+                let carried = shipment.qty_of(&line.id);
+                let from = before.max(start);
+                let to = (before + qty).min(start + carried);
+                if to > from {
+                    restocks.push(StockMove {
+                        action: StockAction::Restock,
+                        shipment: shipment.id.clone(),
+                        location: shipment.location.clone(),
+                        items: vec![(line.id.clone(), line.sku.clone(), (to - from) as u32)],
+                    });
+                }
+                start += carried;
+            }
+            returned.insert(line.id.clone(), (before + qty) as u32);
+            any = true;
+        }
+        if !any {
+            return Err(EffectFailure::Invalid(
+                "name the returned quantities as input LINE=QTY (e.g. --input l1=2)".into(),
+            ));
+        }
+        self.agg.order.returned = returned;
+        self.applied.stock.extend(restocks);
+        Ok(())
+    }
+
+    fn stock(&mut self, entity: &EntityRef, action: StockAction) {
+        let EntityRef::Shipment(id) = entity else {
+            return;
+        };
+        let Some(shipment) = self.agg.shipment(id) else {
+            return;
+        };
+        let spec = &self.agg.order.spec;
+        let items = shipment
+            .items
+            .iter()
+            .map(|i| {
+                let sku = spec
+                    .line(&i.line)
+                    .map(|l| l.sku.clone())
+                    .unwrap_or_default();
+                (i.line.clone(), sku, i.qty)
+            })
+            .collect();
+        self.applied.stock.push(StockMove {
+            action,
+            shipment: id.clone(),
+            location: shipment.location.clone(),
+            items,
+        });
+    }
+}
+
+/// Why an effect could not be applied.
+pub(super) enum EffectFailure {
+    /// The rules' data forbid it: a refusal.
+    Blocked(String),
+    /// A cascaded transition was refused.
+    Cascade(Blocker),
+    /// The input is malformed (not a refusal: nothing is recorded).
+    Invalid(String),
+    /// Something broke.
+    Error(Error),
+}
+
+fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
+    let value = input.get("amount").ok_or_else(|| {
+        EffectFailure::Invalid("give the amount as input, e.g. --input amount=12.50".into())
+    })?;
+    let amount = Money::from_json(value).map_err(EffectFailure::Invalid)?;
+    if amount <= Money::ZERO {
+        return Err(EffectFailure::Invalid(format!(
+            "the amount must be above 0, not {amount}"
+        )));
+    }
+    Ok(amount)
+}
