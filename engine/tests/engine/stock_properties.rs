@@ -3,6 +3,7 @@
 //! equals the initial stock, reserved always equals the sum of live reservations, available
 //! never goes negative, and every accepted split conserves quantities.
 
+use crate::util::bare_loc;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -149,7 +150,7 @@ proptest! {
         let mut exec = Executor::new(engine, Box::new(MemoryStore::default())).unwrap();
         let mut initial: HashMap<&str, i64> = HashMap::new();
         for (i, location) in LOCATIONS.iter().enumerate() {
-            let location_value = Location { id: location.to_string(), name: location.to_string(), priority: i as i64, country: None, lat: None, lng: None, on_hold: false };
+            let location_value = bare_loc(location, i as i64);
             run(&mut exec, Command::LocationAdd { location: location_value }).unwrap();
             for (j, sku) in SKUS.iter().enumerate() {
                 let qty = stock[i * 3 + j];
@@ -201,7 +202,7 @@ proptest! {
         cutoff in prop::option::of(1..4usize),
         strategy in prop::sample::select(vec!["split_shipments", "no_split", "split_by_line_items", "fewest_shipments", "high_stock_first", "closest_location", "ship_from_first_available_or_primary"]),
     ) {
-        let locations: Vec<Location> = (0..4).map(|i| Location { id: format!("L{i}"), name: String::new(), priority: i, country: None, lat: Some(52.0 + i as f64), lng: Some(4.0), on_hold: false }).collect();
+        let locations: Vec<Location> = (0..4).map(|i| Location { name: String::new(), lat: Some(52.0 + i as f64), lng: Some(4.0), ..bare_loc(&format!("L{i}"), i) }).collect();
         let mut levels = HashMap::new();
         for (i, q) in stock.iter().enumerate() {
             levels.insert((format!("L{}", i / 3), SKUS[i % 3].to_string()), *q);

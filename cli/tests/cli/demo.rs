@@ -1,18 +1,9 @@
 //! `waybill demo`: the key lines of its timeline, and the store it leaves passes the invariants
 //! the property tests check (stock conserved, reservations match, money within bounds).
 
-use assert_cmd::Command;
+use crate::util::waybill;
 use serde_json::Value;
 use std::collections::HashMap;
-
-fn waybill() -> Command {
-    let mut cmd = Command::cargo_bin("waybill").unwrap();
-    cmd.env_remove("WAYBILL_RULES")
-        .env_remove("WAYBILL_DATA")
-        .env_remove("WAYBILL_STRATEGIES")
-        .env_remove("WAYBILL_CARRIERS");
-    cmd
-}
 
 fn json(data: &str, args: &[&str]) -> Value {
     let out = waybill()

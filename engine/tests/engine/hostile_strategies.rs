@@ -1,51 +1,18 @@
 //! Hostile and broken strategy scripts: each is refused with a message that names the strategy
 //! and the fault, and none takes the host down or runs for more than a second.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::util::{bare_loc, line, order};
 use std::path::Path;
 use std::time::{Duration, Instant};
-use waybill_engine::model::Location;
-use waybill_engine::split::{propose, SplitInput, SplitLine, StockView, Strategy};
-
-fn loc(id: &str, priority: i64) -> Location {
-    Location {
-        id: id.into(),
-        name: id.into(),
-        priority,
-        country: None,
-        lat: None,
-        lng: None,
-        on_hold: false,
-    }
-}
+use waybill_engine::split::{propose, SplitInput, Strategy};
 
 /// 4 MUG ordered; A has 2, B has 3.
 fn input() -> SplitInput {
-    let stock: HashMap<(String, String), i64> = [
-        (("A".to_string(), "MUG".to_string()), 2),
-        (("B".to_string(), "MUG".to_string()), 3),
-    ]
-    .into();
-    SplitInput {
-        order: "ORD-1".into(),
-        market: None,
-        partial_delivery: true,
-        lat: None,
-        lng: None,
-        country: "NL".into(),
-        lines: vec![SplitLine {
-            id: "l1".into(),
-            sku: "MUG".into(),
-            qty: 4,
-            weight_g: 0,
-            category: None,
-            price: 1000,
-        }],
-        locations: vec![loc("A", 1), loc("B", 2)],
-        stock: StockView::new(stock),
-        cutoff: None,
-        config: BTreeMap::new(),
-    }
+    order(
+        vec![line("l1", "MUG", 4)],
+        vec![bare_loc("A", 1), bare_loc("B", 2)],
+        &[("A", "MUG", 2), ("B", "MUG", 3)],
+    )
 }
 
 fn compile(source: &str) -> Result<Strategy, String> {

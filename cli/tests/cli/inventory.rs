@@ -1,83 +1,9 @@
 //! Locations, stock, reservations and split strategies, driven through the CLI.
 
-use assert_cmd::Command;
-use serde_json::Value;
+use crate::util::Store;
 use std::path::{Path, PathBuf};
 
-struct Store {
-    dir: tempfile::TempDir,
-    rules: Option<PathBuf>,
-}
-
 impl Store {
-    fn new() -> Store {
-        Store {
-            dir: tempfile::tempdir().unwrap(),
-            rules: None,
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::cargo_bin("waybill").unwrap();
-        cmd.env_remove("WAYBILL_RULES")
-            .env_remove("WAYBILL_DATA")
-            .env_remove("WAYBILL_STRATEGIES");
-        cmd.current_dir(self.dir.path())
-            .arg("--data")
-            .arg(self.dir.path().join("data"));
-        if let Some(rules) = &self.rules {
-            cmd.arg("--rules").arg(rules);
-        }
-        cmd.args(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all)).unwrap()
-    }
-
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-
-    fn dump(&self) -> String {
-        self.ok(&["store", "dump"])
-    }
-
-    fn level(&self, location: &str, sku: &str) -> (i64, i64) {
-        let rows = self.json(&["stock", "show", "--location", location, "--sku", sku]);
-        let row = &rows[0];
-        (
-            row["on_hand"].as_i64().unwrap(),
-            row["reserved"].as_i64().unwrap(),
-        )
-    }
-
     /// Locations ams (priority 1) and rtm (2); MUG 2 at ams, 3 at rtm; order ORD-1 of 4 MUG.
     fn stocked(market: &str) -> Store {
         let s = Store::new();
@@ -116,7 +42,7 @@ fn locations_and_stock_are_listed_and_checked() {
         text.contains("ams          MUG                     2        0         2"),
         "{text}"
     );
-    let before = s.dump();
+    let before = s.dump_text();
     let err = s.fails(2, &["stock", "set", "amz", "MUG", "1"]);
     assert!(
         err.contains("location `amz` not found") && err.contains("did you mean `ams`?"),
@@ -128,19 +54,19 @@ fn locations_and_stock_are_listed_and_checked() {
     assert!(err.contains("location id `x y`"), "{err}");
     let err = s.fails(2, &["location", "add", "far", "--lat", "95", "--lng", "1"]);
     assert!(err.contains("--lat"), "{err}");
-    assert_eq!(before, s.dump(), "bad input wrote something");
+    assert_eq!(before, s.dump_text(), "bad input wrote something");
 }
 
 #[test]
 fn split_reserves_cancel_releases_ship_decrements_return_restocks() {
     let s = Store::stocked("eu");
-    let before = s.dump();
+    let before = s.dump_text();
     let dry = s.ok(&["shipment", "split", "ORD-1", "--dry-run"]);
     assert!(
         dry.contains("package from ams: l1:2") && dry.contains("package from rtm: l1:2"),
         "{dry}"
     );
-    assert_eq!(before, s.dump(), "a dry run writes nothing");
+    assert_eq!(before, s.dump_text(), "a dry run writes nothing");
 
     let reply = s.json(&["shipment", "split", "ORD-1"]);
     assert_eq!(reply["created"], serde_json::json!(["SHP-1", "SHP-2"]));
@@ -255,7 +181,7 @@ fn inventory_models_choose_locations_by_market() {
 
 fn hostile(s: &Store, name: &str, source: &str) -> String {
     let path = s.file(&format!("{name}.rhai"), source);
-    let before = s.dump();
+    let before = s.dump_text();
     let start = std::time::Instant::now();
     let err = s.fails(2, &["shipment", "split", "ORD-1", "--strategy", &path]);
     assert!(
@@ -264,7 +190,7 @@ fn hostile(s: &Store, name: &str, source: &str) -> String {
         start.elapsed()
     );
     assert!(err.contains(&format!("strategy `{name}`")), "{err}");
-    assert_eq!(before, s.dump(), "{name}: the store changed");
+    assert_eq!(before, s.dump_text(), "{name}: the store changed");
     err
 }
 

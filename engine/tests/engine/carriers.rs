@@ -3,11 +3,11 @@
 //! hostile adapters are stopped with a clear error, and the HTTP adapter works against a local
 //! server (and says so when the server never answers).
 
+use crate::util::http::{accept_within, listen, read_request, respond, Answer, Server};
+use crate::util::repo;
 use rhai::{Dynamic, Map};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use waybill_engine::carriers::{Adapter, CarrierConfig, Carriers, Normalized};
@@ -20,10 +20,6 @@ const SHIPPED: [&str; 5] = [
     "nationalpost",
     "parcelline",
 ];
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn load(id: &str) -> Adapter {
     Carriers::default()
@@ -645,84 +641,12 @@ fn answers_of_the_wrong_shape_are_named() {
 
 // --- the HTTP adapter -------------------------------------------------------------------------
 
-/// One request the test server received: method, path, body.
-type Seen = (String, String, String);
-
-/// Reads one HTTP/1.1 request (headers, then `Content-Length` bytes of body).
-fn read_request(stream: &mut TcpStream) -> Option<Seen> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut buf).ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buf[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let length: usize = head
-        .lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length")
-                .then(|| v.trim().parse().ok())?
-        })
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-    let mut first = head.lines().next()?.split_whitespace();
-    let method = first.next()?.to_string();
-    let path = first.next()?.to_string();
-    Some((
-        method,
-        path,
-        String::from_utf8_lossy(&data[head_end..]).into_owned(),
-    ))
-}
-
 /// A server on 127.0.0.1:0 that answers `n` requests with `answer(path, body)` → (status,
 /// JSON), then stops (or after 10 seconds, whichever comes first). Returns its base URL and
-/// the requests it saw.
-fn serve(n: usize, answer: fn(&str, &str) -> (u16, String)) -> (String, JoinHandle<Vec<Seen>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    let handle = std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        let end = Instant::now() + Duration::from_secs(10);
-        while seen.len() < n && Instant::now() < end {
-            let mut stream = match listener.accept() {
-                Ok((s, _)) => s,
-                Err(_) => {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                }
-            };
-            stream.set_nonblocking(false).unwrap();
-            let Some(request) = read_request(&mut stream) else {
-                continue;
-            };
-            let (status, body) = answer(&request.1, &request.2);
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-            let _ = stream.flush();
-            seen.push(request);
-        }
-        seen
-    });
-    (base, handle)
+/// the server, whose `join` gives the requests it saw.
+fn serve(n: usize, answer: Answer) -> (String, Server) {
+    let server = Server::serve(n, answer);
+    (server.base.clone(), server)
 }
 
 fn api(path: &str, body: &str) -> (u16, String) {
@@ -921,24 +845,9 @@ fn apiship_without_configuration_offers_nothing_and_says_why() {
     );
 }
 
-/// The next connection to `listener`, if one comes within `wait`.
-fn accept_within(listener: &TcpListener, wait: Duration) -> Option<TcpStream> {
-    listener.set_nonblocking(true).ok()?;
-    let end = Instant::now() + wait;
-    while Instant::now() < end {
-        if let Ok((stream, _)) = listener.accept() {
-            stream.set_nonblocking(false).ok()?;
-            return Some(stream);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    None
-}
-
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let (listener, base) = listen();
     // Accepts one connection and holds it, silent, for two seconds.
     let silent = std::thread::spawn(move || {
         if let Some(stream) = accept_within(&listener, Duration::from_secs(5)) {
@@ -967,18 +876,13 @@ fn a_server_that_never_answers_times_out() {
 
 /// A server that answers one request after `delay` with the canned rates.
 fn slow_server(delay: Duration) -> (String, JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let (listener, base) = listen();
     let handle = std::thread::spawn(move || {
         if let Some(mut stream) = accept_within(&listener, Duration::from_secs(5)) {
             read_request(&mut stream);
             std::thread::sleep(delay);
             let body = api("/v1/rates", "{}").1;
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
+            respond(&mut stream, 200, &body);
         }
     });
     (base, handle)

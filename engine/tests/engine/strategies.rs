@@ -4,9 +4,8 @@
 //! Answers are written as `show` prints them: packages in the order proposed, `LOC: line x qty`,
 //! then `wait:` and the backorder, e.g. `A: l1x2 | B: l1x2 | wait: l2x1`.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::util::{line, loc, loc_at, locs, order};
 use std::path::{Path, PathBuf};
-use waybill_engine::model::Location;
 use waybill_engine::split::{
     distance_km, propose, Proposal, SplitInput, SplitLine, StockView, Strategy,
 };
@@ -30,45 +29,6 @@ fn load(name: &str) -> Strategy {
     Strategy::load(name, &[dir()]).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn loc(id: &str, priority: i64) -> Location {
-    Location {
-        id: id.into(),
-        name: format!("Location {id}"),
-        priority,
-        country: Some("NL".into()),
-        lat: None,
-        lng: None,
-        on_hold: false,
-    }
-}
-
-fn loc_at(id: &str, priority: i64, lat: f64, lng: f64) -> Location {
-    Location {
-        lat: Some(lat),
-        lng: Some(lng),
-        ..loc(id, priority)
-    }
-}
-
-/// Locations A, B, C, ... with priorities 1, 2, 3, ...
-fn locs(ids: &[&str]) -> Vec<Location> {
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| loc(id, i as i64 + 1))
-        .collect()
-}
-
-fn line(id: &str, sku: &str, qty: i64) -> SplitLine {
-    SplitLine {
-        id: id.into(),
-        sku: sku.into(),
-        qty,
-        weight_g: 0,
-        category: None,
-        price: 1000,
-    }
-}
-
 fn weighing(mut l: SplitLine, grams: i64) -> SplitLine {
     l.weight_g = grams;
     l
@@ -77,32 +37,6 @@ fn weighing(mut l: SplitLine, grams: i64) -> SplitLine {
 fn in_category(mut l: SplitLine, category: &str) -> SplitLine {
     l.category = Some(category.into());
     l
-}
-
-/// An order that allows partial delivery, with no cutoff, over `locations` holding `stock`
-/// (location, sku, units).
-fn order(
-    lines: Vec<SplitLine>,
-    locations: Vec<Location>,
-    stock: &[(&str, &str, i64)],
-) -> SplitInput {
-    let levels: HashMap<(String, String), i64> = stock
-        .iter()
-        .map(|(l, s, n)| ((l.to_string(), s.to_string()), *n))
-        .collect();
-    SplitInput {
-        order: "ORD-1".into(),
-        market: None,
-        partial_delivery: true,
-        lat: None,
-        lng: None,
-        country: "NL".into(),
-        lines,
-        locations,
-        stock: StockView::new(levels),
-        cutoff: None,
-        config: BTreeMap::new(),
-    }
 }
 
 fn whole_only(mut input: SplitInput) -> SplitInput {

@@ -2,114 +2,12 @@
 //! disk, driven as a user would: every command, idempotency, roles, refusals (recorded, nothing
 //! else changes) and bad input (nothing written at all).
 
-use assert_cmd::Command;
+use crate::util::{stderr, stdout, Store};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::Output;
 
-/// A store in a temporary folder, and the `waybill` binary pointed at it.
-struct Store {
-    dir: tempfile::TempDir,
-}
-
 impl Store {
-    fn new() -> Store {
-        Store {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("store")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("waybill").unwrap();
-        cmd.env_remove("WAYBILL_RULES")
-            .env_remove("WAYBILL_DATA")
-            .arg("--data")
-            .arg(self.data());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().unwrap()
-    }
-
-    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
-        self.cmd().args(args).write_stdin(input).output().unwrap()
-    }
-
-    /// Runs and asserts the exit code; returns the output.
-    fn expect(&self, args: &[&str], code: i32) -> Output {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "waybill {args:?}\nstdout: {}\nstderr: {}",
-            stdout(&out),
-            stderr(&out)
-        );
-        out
-    }
-
-    /// Runs, asserts exit 0, returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        stdout(&self.expect(args, 0))
-    }
-
-    /// Runs with `--json`, asserts exit 0, parses stdout as one JSON value.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let text = self.ok(&all);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{all:?}: not JSON ({e}): {text}"))
-    }
-
-    /// Writes a file into the temporary folder (outside the store).
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-
-    /// `store dump` as key -> the whole output line.
-    fn dump(&self) -> BTreeMap<String, String> {
-        let text = self.ok(&["store", "dump"]);
-        text.lines()
-            .map(|line| {
-                let v: Value = serde_json::from_str(line)
-                    .unwrap_or_else(|e| panic!("dump line is not JSON ({e}): {line}"));
-                (v["key"].as_str().unwrap().to_string(), line.to_string())
-            })
-            .collect()
-    }
-
-    /// Creates an order from JSON text.
-    fn create(&self, name: &str, text: &str) {
-        let path = self.file(name, text);
-        self.ok(&["order", "create", &path]);
-    }
-
-    fn order(&self, id: &str) -> Value {
-        self.json(&["order", "show", id])
-    }
-
-    fn state(&self, id: &str, machine: &str) -> String {
-        self.order(id)["order"]["states"][machine]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    fn shipment_state(&self, id: &str) -> String {
-        self.json(&["shipment", "show", id])["states"]["shipment"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     fn outbox_topics(&self) -> Vec<(u64, String)> {
         self.json(&["outbox", "list"])
             .as_array()
@@ -123,14 +21,6 @@ impl Store {
             })
             .collect()
     }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// An order of 2 x l1 at 12.50 and 1 x l2 at 20.00 (total 45.00).

@@ -1,22 +1,12 @@
 //! `waybill bench split`: orderings that must hold on a fixed seed, determinism, the user-data
 //! path and its errors, and the chart.
 
-use assert_cmd::Command;
+use crate::util::Store;
 use serde_json::Value;
 
-fn waybill(dir: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("waybill").unwrap();
-    cmd.env_remove("WAYBILL_RULES")
-        .env_remove("WAYBILL_DATA")
-        .env_remove("WAYBILL_STRATEGIES");
-    cmd.current_dir(dir.path())
-        .arg("--data")
-        .arg(dir.path().join("data"));
-    cmd
-}
-
-fn bench(dir: &tempfile::TempDir, args: &[&str]) -> Value {
-    let out = waybill(dir)
+fn bench(dir: &Store, args: &[&str]) -> Value {
+    let out = dir
+        .command()
         .args(["--json", "bench", "split"])
         .args(args)
         .output()
@@ -45,7 +35,7 @@ fn f(v: &Value, key: &str) -> f64 {
 
 #[test]
 fn the_shipped_strategies_order_as_they_should_on_a_fixed_seed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Store::new();
     let report = bench(
         &dir,
         &[
@@ -105,7 +95,7 @@ fn the_shipped_strategies_order_as_they_should_on_a_fixed_seed() {
 
 #[test]
 fn the_same_seed_gives_the_same_numbers() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Store::new();
     let args = [
         "--orders",
         "300",
@@ -151,7 +141,7 @@ fn the_same_seed_gives_the_same_numbers() {
 
 #[test]
 fn a_chart_and_a_carrier_priced_run() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Store::new();
     let chart = dir.path().join("chart.svg");
     let report = bench(
         &dir,
@@ -187,7 +177,7 @@ const ORDERS: &str = r#"{"id":"A1","lines":[{"id":"l1","sku":"MUG","qty":4}],"sh
 
 #[test]
 fn your_own_orders_and_stock() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Store::new();
     let write = |name: &str, text: &str| {
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
@@ -220,7 +210,8 @@ fn your_own_orders_and_stock() {
     assert_eq!(f(r, "shipments_per_order"), 1.5, "{r}");
 
     let fails = |files: [&str; 3], says: &str| {
-        let out = waybill(&dir)
+        let out = dir
+            .command()
             .args([
                 "bench",
                 "split",
@@ -253,7 +244,8 @@ fn your_own_orders_and_stock() {
     fails([&bad_order, &s, &l], "bad.jsonl line 1");
     let no_locations = write("empty.csv", "id,name,priority,country,lat,lng\n");
     fails([&o, &s, &no_locations], "no locations");
-    let out = waybill(&dir)
+    let out = dir
+        .command()
         .args(["bench", "split", "--orders-file", &o])
         .output()
         .unwrap();

@@ -1,22 +1,14 @@
 //! Carriers driven through the CLI: `carrier list | check | webhook`, `shipment rates | label |
 //! void`, tracking codes checked against a carrier, and an HTTP carrier against a local server.
 
-use assert_cmd::Command;
+use crate::util::http::Server;
+use crate::util::{repo, Store};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The number `shipment label SHP-1 --carrier nationalpost` makes (the samples use it).
 const NP_SHP1: &str = "RR000000014NL";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn adapter(id: &str) -> String {
     repo()
@@ -35,103 +27,7 @@ fn sample(carrier: &str, name: &str) -> String {
         .to_string()
 }
 
-struct Store {
-    dir: tempfile::TempDir,
-    carrier_config: Option<PathBuf>,
-}
-
 impl Store {
-    fn new() -> Store {
-        Store {
-            dir: tempfile::tempdir().unwrap(),
-            carrier_config: None,
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::cargo_bin("waybill").unwrap();
-        cmd.env_remove("WAYBILL_RULES")
-            .env_remove("WAYBILL_DATA")
-            .env_remove("WAYBILL_STRATEGIES")
-            .env_remove("WAYBILL_CARRIERS")
-            .env_remove("WAYBILL_CARRIER_CONFIG");
-        cmd.current_dir(self.dir.path())
-            .arg("--data")
-            .arg(self.data());
-        if let Some(config) = &self.carrier_config {
-            cmd.arg("--carrier-config").arg(config);
-        }
-        cmd.args(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let text = self.ok(&all);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: {e}: {text}"))
-    }
-
-    /// Runs, asserts the exit code, returns stderr.
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-
-    fn dump(&self) -> String {
-        self.ok(&["store", "dump"])
-    }
-
-    fn level(&self, location: &str, sku: &str) -> (i64, i64) {
-        let rows = self.json(&["stock", "show", "--location", location, "--sku", sku]);
-        (
-            rows[0]["on_hand"].as_i64().unwrap(),
-            rows[0]["reserved"].as_i64().unwrap(),
-        )
-    }
-
-    fn shipment(&self, id: &str) -> Value {
-        self.json(&["shipment", "show", id])
-    }
-
-    fn state(&self, id: &str) -> String {
-        self.shipment(id)["states"]["shipment"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     fn fulfillment(&self) -> String {
         let order = self.json(&["order", "show", "ORD-1"]);
         order["order"]["states"]["fulfillment"]
@@ -195,95 +91,33 @@ impl Store {
 
 // --- a tiny HTTP API on 127.0.0.1 -------------------------------------------------------------
 
-fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut buf).ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buf[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let length: usize = head
-        .lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length")
-                .then(|| v.trim().parse().ok())?
-        })
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-    let path = head.lines().next()?.split_whitespace().nth(1)?.to_string();
-    Some((
-        path,
-        String::from_utf8_lossy(&data[head_end..]).into_owned(),
-    ))
-}
-
 /// ApiShip's API, canned: it runs until [`Api::finish`] (or 60 seconds) and remembers the
 /// paths it was asked for.
-struct Api {
-    base: String,
-    stop: Arc<AtomicBool>,
-    handle: JoinHandle<Vec<(String, String)>>,
+struct Api(Server);
+
+/// ApiShip's answers: the rates, a label, a cancellation and no tracking events.
+fn apiship(path: &str, _body: &str) -> (u16, String) {
+    let answer = match path {
+        "/v1/rates" => {
+            r#"{"rates": [
+            {"service_code": "express", "amount": "11.20", "currency": "EUR", "transit_days": 1},
+            {"service_code": "standard", "amount": "7.40", "currency": "EUR", "transit_days": 2}]}"#
+        }
+        "/v1/labels" => {
+            r#"{"tracking_number": "AS0000000001",
+            "label": {"format": "ZPL", "data": "^XA^FO50,50^BCN,100^FDAS0000000001^FS^XZ"},
+            "price": {"amount": "7.40", "currency": "EUR"}}"#
+        }
+        "/v1/labels/cancel" => r#"{"cancelled": true}"#,
+        "/v1/tracking" => r#"{"events": []}"#,
+        _ => r#"{"error": "no such endpoint"}"#,
+    };
+    (200, answer.to_string())
 }
 
 impl Api {
     fn start() -> Api {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}/v1", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = stop.clone();
-        let handle = std::thread::spawn(move || {
-            let mut seen = Vec::new();
-            let end = Instant::now() + Duration::from_secs(60);
-            while !stopped.load(Ordering::SeqCst) && Instant::now() < end {
-                let Ok((mut stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                stream.set_nonblocking(false).unwrap();
-                let Some((path, body)) = read_request(&mut stream) else {
-                    continue;
-                };
-                let answer = match path.as_str() {
-                    "/v1/rates" => {
-                        r#"{"rates": [
-                        {"service_code": "express", "amount": "11.20", "currency": "EUR", "transit_days": 1},
-                        {"service_code": "standard", "amount": "7.40", "currency": "EUR", "transit_days": 2}]}"#
-                    }
-                    "/v1/labels" => {
-                        r#"{"tracking_number": "AS0000000001",
-                        "label": {"format": "ZPL", "data": "^XA^FO50,50^BCN,100^FDAS0000000001^FS^XZ"},
-                        "price": {"amount": "7.40", "currency": "EUR"}}"#
-                    }
-                    "/v1/labels/cancel" => r#"{"cancelled": true}"#,
-                    "/v1/tracking" => r#"{"events": []}"#,
-                    _ => r#"{"error": "no such endpoint"}"#,
-                };
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-                let _ = stream.write_all(reply.as_bytes());
-                seen.push((path, body));
-            }
-            seen
-        });
-        Api { base, stop, handle }
+        Api(Server::start(apiship))
     }
 
     /// A carrier configuration file for this server.
@@ -292,20 +126,14 @@ impl Api {
             "carriers.yaml",
             &format!(
                 "apiship:\n  allowed_hosts: [\"127.0.0.1\"]\n  timeout_ms: 2000\n  values:\n    base_url: \"{}\"\n",
-                self.base
+                self.0.base
             ),
         ))
     }
 
     /// Stops the server; the paths it was asked for, in order.
     fn finish(self) -> Vec<String> {
-        self.stop.store(true, Ordering::SeqCst);
-        self.handle
-            .join()
-            .unwrap()
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect()
+        self.0.finish()
     }
 }
 
@@ -424,7 +252,7 @@ fn parse_webhook(req) { [#{ event_id: "e1", tracking_number: "BR123456", status:
 "#,
     );
     s.file("samples/broken/one.json", "{}");
-    let out = s.cmd(&["carrier", "check", &broken]);
+    let out = s.run(&["carrier", "check", &broken]);
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -530,7 +358,7 @@ fn a_label_hands_the_shipment_to_the_carrier_and_void_cancels_it() {
 
     // Through the carrier: void cancels it and releases the stock.
     s.ok(&["shipment", "void", "SHP-1"]);
-    assert_eq!(s.state("SHP-1"), "canceled");
+    assert_eq!(s.shipment_state("SHP-1"), "canceled");
     assert_eq!(
         s.level("ams", "MUG"),
         (5, 0),
@@ -543,7 +371,7 @@ fn a_label_hands_the_shipment_to_the_carrier_and_void_cancels_it() {
 #[test]
 fn a_label_names_a_real_carrier_and_service() {
     let s = Store::shipped_from_ams();
-    let before = s.dump();
+    let before = s.dump_text();
     let err = s.fails(
         2,
         &["shipment", "label", "SHP-1", "--carrier", "nationalpots"],
@@ -575,7 +403,7 @@ fn a_label_names_a_real_carrier_and_service() {
     );
     let err = s.fails(2, &["shipment", "label", "SHP-1"]);
     assert!(err.contains("shipment SHP-1 has no carrier"), "{err}");
-    assert_eq!(before, s.dump(), "a refused label wrote something");
+    assert_eq!(before, s.dump_text(), "a refused label wrote something");
     assert!(!s.data().join("labels").join("SHP-1.label").exists());
 
     let out = s.ok(&[
@@ -601,18 +429,18 @@ fn webhooks_move_the_shipment_and_the_order_follows() {
     assert_eq!(s.fulfillment(), "in_progress");
     let out = s.webhook("nationalpost", "in_transit");
     assert!(out.contains("`EMC` is in_transit → fired ship"), "{out}");
-    assert_eq!(s.state("SHP-1"), "in_transit");
+    assert_eq!(s.shipment_state("SHP-1"), "in_transit");
     assert_eq!(s.fulfillment(), "fulfilled");
     assert_eq!(s.level("ams", "MUG"), (3, 0), "shipping takes the stock");
 
     let out = s.webhook("nationalpost", "out_for_delivery");
     assert!(out.contains("fired start_delivery"), "{out}");
-    assert_eq!(s.state("SHP-1"), "out_for_delivery");
+    assert_eq!(s.shipment_state("SHP-1"), "out_for_delivery");
     assert_eq!(s.fulfillment(), "fulfilled");
 
     let out = s.webhook("nationalpost", "delivered");
     assert!(out.contains("`EMI` is delivered → fired deliver"), "{out}");
-    assert_eq!(s.state("SHP-1"), "delivered");
+    assert_eq!(s.shipment_state("SHP-1"), "delivered");
     assert_eq!(s.fulfillment(), "delivered");
     let shipment = s.shipment("SHP-1");
     assert_eq!(shipment["attrs"]["carrier_status"], "delivered");
@@ -644,13 +472,13 @@ fn webhooks_move_the_shipment_and_the_order_follows() {
 fn the_same_webhook_twice_is_one_transition() {
     let s = Store::labeled();
     s.webhook("nationalpost", "in_transit");
-    let before = s.dump();
+    let before = s.dump_text();
     let out = s.webhook("nationalpost", "in_transit");
     assert!(
         out.contains("NPE-7f3a2c10-0002 RR000000014NL: a duplicate; ignored"),
         "{out}"
     );
-    assert_eq!(before, s.dump(), "a duplicate changed the store");
+    assert_eq!(before, s.dump_text(), "a duplicate changed the store");
     let history = s.history();
     let ships = history
         .iter()
@@ -667,7 +495,7 @@ fn the_same_webhook_twice_is_one_transition() {
         })
         .count();
     assert_eq!(records, 1);
-    assert_eq!(s.state("SHP-1"), "in_transit");
+    assert_eq!(s.shipment_state("SHP-1"), "in_transit");
 
     // Events for numbers no shipment has are ignored, and nothing is written.
     let out = s.webhook("parcelline", "origin_scan");
@@ -675,7 +503,7 @@ fn the_same_webhook_twice_is_one_transition() {
         out.contains("no shipment has tracking number 1ZPL7X4A0300000015; ignored"),
         "{out}"
     );
-    assert_eq!(before, s.dump());
+    assert_eq!(before, s.dump_text());
 }
 
 #[test]
@@ -716,7 +544,7 @@ fn an_unmapped_status_lands_as_unknown_with_its_raw_code() {
     let s = Store::labeled();
     let out = s.webhook("nationalpost", "unmapped");
     assert!(out.contains("`NPX17` is unknown → no transition"), "{out}");
-    assert_eq!(s.state("SHP-1"), "created");
+    assert_eq!(s.shipment_state("SHP-1"), "created");
     let shipment = s.shipment("SHP-1");
     assert_eq!(shipment["attrs"]["carrier_status"], "unknown");
     assert_eq!(shipment["attrs"]["carrier_status_raw"], "NPX17");
@@ -729,14 +557,14 @@ fn an_unmapped_status_lands_as_unknown_with_its_raw_code() {
     // Later events still move it.
     let out = s.webhook("nationalpost", "in_transit");
     assert!(out.contains("fired ship"), "{out}");
-    assert_eq!(s.state("SHP-1"), "in_transit");
+    assert_eq!(s.shipment_state("SHP-1"), "in_transit");
     assert_eq!(s.shipment("SHP-1")["attrs"]["carrier_status_raw"], "EMC");
 }
 
 #[test]
 fn a_manual_code_with_a_wrong_check_digit_is_bad_input() {
     let s = Store::shipped_from_ams();
-    let before = s.dump();
+    let before = s.dump_text();
     let err = s.fails(
         2,
         &[
@@ -794,7 +622,7 @@ fn a_manual_code_with_a_wrong_check_digit_is_bad_input() {
         ],
     );
     assert!(err.contains("wrong check digit"), "{err}");
-    assert_eq!(before, s.dump(), "bad input changed the store");
+    assert_eq!(before, s.dump_text(), "bad input changed the store");
 
     // The right digit is taken, with the carrier's tracking URL; a manual code is free-form.
     s.ok(&[
@@ -952,7 +780,7 @@ fn apiship_buys_and_voids_labels_through_its_api() {
     assert_eq!(shipment["cost"], "7.40");
     assert_eq!(shipment["carrier"], "apiship");
     s.ok(&["shipment", "void", "SHP-1"]);
-    assert_eq!(s.state("SHP-1"), "canceled");
+    assert_eq!(s.shipment_state("SHP-1"), "canceled");
     assert_eq!(s.level("ams", "MUG"), (5, 0));
     assert_eq!(api.finish(), ["/v1/labels", "/v1/labels/cancel"]);
 }
@@ -966,7 +794,7 @@ fn void_of_a_parcel_that_left_does_not_ask_the_carrier() {
     assert!(out.contains("fired ship"), "{out}");
     let err = s.fails(1, &["shipment", "void", "SHP-1"]);
     assert!(err.contains("carrier_cancel"), "{err}");
-    assert_eq!(s.state("SHP-1"), "in_transit");
+    assert_eq!(s.shipment_state("SHP-1"), "in_transit");
     // The parcel is on its way: the carrier must not have been told to cancel it.
     assert_eq!(api.finish(), ["/v1/labels"]);
 }

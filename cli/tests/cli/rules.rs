@@ -1,13 +1,7 @@
 //! `waybill rules check | graph | schema` and `waybill demo`, driven as a user would.
 
-use assert_cmd::Command;
+use crate::util::{stderr, stdout, waybill};
 use std::path::PathBuf;
-
-fn waybill() -> Command {
-    let mut cmd = Command::cargo_bin("waybill").unwrap();
-    cmd.env_remove("WAYBILL_RULES").env_remove("WAYBILL_DATA");
-    cmd
-}
 
 fn default_rules() -> String {
     std::fs::read_to_string(concat!(
@@ -21,14 +15,6 @@ fn write_rules(dir: &tempfile::TempDir, text: &str) -> PathBuf {
     let path = dir.path().join("default.yaml");
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -1,49 +1,22 @@
 //! The example workflows in rules/examples load cleanly and work end to end.
 
-use assert_cmd::Command;
+use crate::util::{waybill, Store};
 use serde_json::Value;
 
-struct Run {
-    dir: tempfile::TempDir,
-    rules: String,
-}
-
-impl Run {
-    fn new(example: &str) -> Run {
-        let rules = format!(
-            "{}/../rules/examples/{example}.yaml",
-            env!("CARGO_MANIFEST_DIR")
+impl Store {
+    /// A store on the example workflow `rules/examples/{example}.yaml`, with order ORD-1 of 2 MUG.
+    fn example(example: &str) -> Store {
+        let mut run = Store::new();
+        run.rules = Some(
+            format!(
+                "{}/../rules/examples/{example}.yaml",
+                env!("CARGO_MANIFEST_DIR")
+            )
+            .into(),
         );
-        let run = Run {
-            dir: tempfile::tempdir().unwrap(),
-            rules,
-        };
         let order = r#"{"id": "ORD-1", "lines": [{"id": "l1", "sku": "MUG", "qty": 2, "price": "10.00"}], "shipping": {"address": {"country": "NL"}}}"#;
-        let file = run.dir.path().join("order.json");
-        std::fs::write(&file, order).unwrap();
-        run.ok(&["order", "create", file.to_str().unwrap()]);
+        run.create("order.json", order);
         run
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::cargo_bin("waybill").unwrap();
-        cmd.env_remove("WAYBILL_RULES").env_remove("WAYBILL_DATA");
-        cmd.arg("--data")
-            .arg(self.dir.path().join("data"))
-            .arg("--rules")
-            .arg(&self.rules);
-        cmd.args(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
     }
 
     fn states(&self) -> Value {
@@ -59,11 +32,7 @@ fn every_example_checks_clean() {
             "{}/../rules/examples/{example}.yaml",
             env!("CARGO_MANIFEST_DIR")
         );
-        let out = Command::cargo_bin("waybill")
-            .unwrap()
-            .args(["rules", "check", &path])
-            .output()
-            .unwrap();
+        let out = waybill().args(["rules", "check", &path]).output().unwrap();
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -80,7 +49,7 @@ fn every_example_checks_clean() {
 
 #[test]
 fn a_sylius_style_order_is_checked_out_paid_shipped_and_fulfilled() {
-    let run = Run::new("sylius");
+    let run = Store::example("sylius");
     assert_eq!(
         run.states(),
         serde_json::json!({"order": "cart", "payment": "cart", "shipping": "cart"})
@@ -120,7 +89,7 @@ fn a_sylius_style_order_is_checked_out_paid_shipped_and_fulfilled() {
 
 #[test]
 fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
-    let run = Run::new("warehouse");
+    let run = Store::example("warehouse");
     run.ok(&[
         "shipment",
         "create",
@@ -130,10 +99,10 @@ fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
         "--tracking",
         "T-1",
     ]);
-    let out = run.cmd(&["shipment", "fire", "SHP-1", "ship"]);
+    let out = run.run(&["shipment", "fire", "SHP-1", "ship"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("this fires only from `packed`"));
-    let out = run.cmd(&[
+    let out = run.run(&[
         "--as",
         "sales_portal",
         "shipment",
@@ -161,8 +130,7 @@ fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
 #[test]
 fn the_readme_examples_pass_their_checks() {
     let docs = format!("{}/../docs/examples", env!("CARGO_MANIFEST_DIR"));
-    let carrier = Command::cargo_bin("waybill")
-        .unwrap()
+    let carrier = waybill()
         .args(["carrier", "check", &format!("{docs}/swiftpost.rhai")])
         .output()
         .unwrap();
@@ -177,8 +145,7 @@ fn the_readme_examples_pass_their_checks() {
         text.contains("ok             parse_webhook  out.json: 1 event(s)"),
         "{text}"
     );
-    let strategy = Command::cargo_bin("waybill")
-        .unwrap()
+    let strategy = waybill()
         .args(["strategy", "check", &format!("{docs}/local_first.rhai")])
         .output()
         .unwrap();

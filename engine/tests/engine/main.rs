@@ -1,0 +1,12 @@
+//! The engine's integration tests, in one test binary, with the helpers in `tests/util`.
+
+#[path = "../util/mod.rs"]
+mod util;
+
+mod carriers;
+mod fire;
+mod hostile_strategies;
+mod properties;
+mod rules_load;
+mod stock_properties;
+mod strategies;

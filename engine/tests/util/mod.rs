@@ -1,0 +1,93 @@
+//! What the engine tests share: locations, order lines and split inputs, the repository's
+//! folders, and the HTTP stub in [`http`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use waybill_engine::model::Location;
+use waybill_engine::split::{SplitInput, SplitLine, StockView};
+
+/// Shared with the CLI tests (`cli/tests/util`), which use the parts these do not.
+#[allow(dead_code)]
+pub mod http;
+
+/// The repository's root folder.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Location `id` in NL, named "Location {id}", without a position.
+pub fn loc(id: &str, priority: i64) -> Location {
+    Location {
+        id: id.into(),
+        name: format!("Location {id}"),
+        priority,
+        country: Some("NL".into()),
+        lat: None,
+        lng: None,
+        on_hold: false,
+    }
+}
+
+/// Location `id`, named `id`, with no country and no position.
+pub fn bare_loc(id: &str, priority: i64) -> Location {
+    Location {
+        name: id.into(),
+        country: None,
+        ..loc(id, priority)
+    }
+}
+
+/// [`loc`] at a position.
+pub fn loc_at(id: &str, priority: i64, lat: f64, lng: f64) -> Location {
+    Location {
+        lat: Some(lat),
+        lng: Some(lng),
+        ..loc(id, priority)
+    }
+}
+
+/// Locations A, B, C, ... with priorities 1, 2, 3, ...
+pub fn locs(ids: &[&str]) -> Vec<Location> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| loc(id, i as i64 + 1))
+        .collect()
+}
+
+/// A line of `qty` units of `sku` at 10.00, weightless and without a category.
+pub fn line(id: &str, sku: &str, qty: i64) -> SplitLine {
+    SplitLine {
+        id: id.into(),
+        sku: sku.into(),
+        qty,
+        weight_g: 0,
+        category: None,
+        price: 1000,
+    }
+}
+
+/// Order ORD-1 to NL that allows partial delivery, with no cutoff, over `locations` holding
+/// `stock` (location, sku, units).
+pub fn order(
+    lines: Vec<SplitLine>,
+    locations: Vec<Location>,
+    stock: &[(&str, &str, i64)],
+) -> SplitInput {
+    let levels: HashMap<(String, String), i64> = stock
+        .iter()
+        .map(|(l, s, n)| ((l.to_string(), s.to_string()), *n))
+        .collect();
+    SplitInput {
+        order: "ORD-1".into(),
+        market: None,
+        partial_delivery: true,
+        lat: None,
+        lng: None,
+        country: "NL".into(),
+        lines,
+        locations,
+        stock: StockView::new(levels),
+        cutoff: None,
+        config: BTreeMap::new(),
+    }
+}
