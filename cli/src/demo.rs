@@ -38,7 +38,7 @@ impl Demo {
             role: Some(role.into()),
             key: None,
         });
-        match &reply {
+        match reply {
             Ok(r) if r.status == Status::Refused => {
                 let refusal = r.refusal.as_ref().expect("a refusal");
                 for line in refusal.to_string().lines() {
@@ -61,11 +61,7 @@ impl Demo {
                     print!("{}", print::proposal(p, "    "));
                 }
             }
-            Err(e) if e.kind() == waybill_engine::Kind::Storage => {
-                return Err(Error::storage(
-                    e.to_string().trim_start_matches("storage error: "),
-                ))
-            }
+            Err(e) if e.kind() == waybill_engine::Kind::Storage => return Err(e.into()),
             Err(e) => println!("    rejected: {e}"),
         }
         println!();

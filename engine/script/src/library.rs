@@ -38,11 +38,6 @@ impl Library {
         }
     }
 
-    /// The folders searched, in order.
-    pub fn dirs(&self) -> &[PathBuf] {
-        &self.dirs
-    }
-
     /// Finds `spec`: a path ending in `.rhai`, a name in the folders, or a built-in name.
     pub fn find(&self, spec: &str) -> Result<Source, ScriptError> {
         if spec.ends_with(".rhai") {

@@ -40,11 +40,14 @@ impl Error {
         }
     }
 
-    /// The refusal, if the rules refused the command.
-    pub fn refusal(&self) -> Option<&Refusal> {
-        match self.domain()? {
-            waybill_workflow::Error::Refused(refusal) => Some(refusal),
-            _ => None,
+    /// The refusal, if the rules refused the command; the error itself otherwise.
+    pub fn into_refusal(self) -> std::result::Result<Refusal, Error> {
+        use waybill_workflow::Error::Refused;
+        match self {
+            Error::Workflow(Refused(refusal))
+            | Error::Split(waybill_split::Error::Workflow(Refused(refusal)))
+            | Error::Carrier(waybill_carriers::Error::Workflow(Refused(refusal))) => Ok(*refusal),
+            other => Err(other),
         }
     }
 

@@ -162,13 +162,19 @@ impl Executor {
                 Actor::role(&step.role)
             };
             let record = HistoryRecord {
+                seq: self.next_seq(),
+                at: ctx.now,
                 entity: step.entity.clone(),
                 machine: step.machine.clone(),
                 event: step.event.clone(),
                 from: step.from.clone(),
                 to: step.to.clone(),
+                actor,
+                accepted: true,
                 auto: step.auto,
-                ..self.record(&step.entity, &actor, ctx)
+                reason: None,
+                blockers: Vec::new(),
+                key: ctx.key.map(String::from),
             };
             self.note_history(&order, record);
         }

@@ -108,20 +108,15 @@ impl Executor {
         };
         let reply = match self.dispatch(&request.command, ctx) {
             Ok(reply) => reply,
-            Err(err) => match err.refusal() {
-                Some(refusal) => {
-                    let refusal = refusal.clone();
-                    self.group.history.clear();
-                    if let Some(order) = self.order_of(&refusal.entity)? {
-                        self.record_refusal(&order, &refusal, ctx);
-                    }
-                    Reply::refused(ctx.op, refusal)
+            Err(err) => {
+                // Nothing of a failed command is kept; a refusal is recorded as an attempt.
+                self.group.history.clear();
+                let refusal = err.into_refusal()?;
+                if let Some(order) = self.order_of(&refusal.entity)? {
+                    self.record_refusal(&order, &refusal, ctx);
                 }
-                None => {
-                    self.group.history.clear();
-                    return Err(err);
-                }
-            },
+                Reply::refused(ctx.op, refusal)
+            }
         };
         self.write_history();
         let dry_run = matches!(
