@@ -916,3 +916,23 @@ fn a_slow_answer_within_the_http_timeout_is_not_cut_short() {
     slow.join().unwrap();
     assert_eq!(rates.map(|r| r.len()).map_err(|e| e.to_string()), Ok(0));
 }
+
+/// Each adapter call reads its own carrier's configuration: values travel with the call, so
+/// an adapter compiled later never changes what an earlier one reads (they were one
+/// thread-local before, last compiled wins).
+#[test]
+fn each_adapter_reads_its_own_configuration() {
+    let source = format!(
+        "{META}\nfn rates(req) {{ [#{{ service: \"standard\", price: carrier_config(\"price\") }}] }}"
+    );
+    let config = |price: &str| CarrierConfig {
+        values: [("price".to_string(), serde_json::json!(price))].into(),
+        ..Default::default()
+    };
+    let cheap = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config("1.00")).unwrap();
+    let dear = Adapter::compile(&source, PathBuf::from("evil.rhai"), &config("9.00")).unwrap();
+    let price = |a: &Adapter| a.rates(parcel("SHP-1", "NL", "1011AB", 100, None)).unwrap()[0].price;
+    assert_eq!(price(&cheap).to_string(), "1.00");
+    assert_eq!(price(&dear).to_string(), "9.00");
+    assert_eq!(price(&cheap).to_string(), "1.00");
+}

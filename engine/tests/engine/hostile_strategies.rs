@@ -423,3 +423,21 @@ fn the_host_still_works_after_hostile_scripts() {
     assert_eq!(p.packages.len(), 1);
     assert_eq!(p.backorder[0].qty, 1);
 }
+
+/// Strategies run in a host of their own: the carriers' HTTP and configuration functions do
+/// not exist there, so a strategy can't reach the network at all.
+#[test]
+fn strategies_have_no_network_or_carrier_functions() {
+    for call in [
+        "http_get(\"http://127.0.0.1:9/\")",
+        "http_post(\"http://127.0.0.1:9/\", \"{}\")",
+        "carrier_config(\"secret\")",
+    ] {
+        let err = refused(&format!("fn split(order, locations, stock) {{ {call}; }}"));
+        let name = call.split('(').next().unwrap();
+        assert!(
+            err.contains("Function not found") && err.contains(name),
+            "{call}: {err}"
+        );
+    }
+}
