@@ -1,5 +1,5 @@
 //! What the CLI tests share: a store in a temporary folder with the `waybill` binary pointed at
-//! it, the HTTP stub (the engine tests' own, see [`http`]) and small output helpers.
+//! it, the HTTP stub ([`http`], from waybill-testkit) and small output helpers.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -7,10 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// The HTTP stub of the engine tests; the CLI tests use only part of it.
-#[allow(dead_code)]
-#[path = "../../../engine/tests/util/http.rs"]
-pub mod http;
+/// The HTTP stub, shared with the other crates' tests.
+pub use waybill_testkit::http;
 
 /// The variables that would point `waybill` at something else than a test says.
 const ENVIRONMENT: [&str; 5] = [

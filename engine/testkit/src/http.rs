@@ -1,5 +1,4 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for the carrier tests. It is shared by the engine tests
-//! (`engine/tests/util`) and the CLI tests (`cli/tests/util`, through `#[path]`), so it uses
+//! A tiny HTTP/1.1 server on 127.0.0.1 for the carrier tests of the engine and the CLI. It uses
 //! nothing but `std`.
 
 use std::io::{Read, Write};

@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use waybill_engine::model::Location;
 use waybill_engine::split::{SplitInput, SplitLine, StockView};
 
-/// Shared with the CLI tests (`cli/tests/util`), which use the parts these do not.
-#[allow(dead_code)]
-pub mod http;
+/// The HTTP stub, shared with the other crates' tests.
+pub use waybill_testkit::http;
 
 /// The repository's root folder.
 pub fn repo() -> PathBuf {

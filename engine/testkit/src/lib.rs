@@ -1,0 +1,7 @@
+//! waybill-testkit: test support shared by the test suites of several waybill crates (a
+//! dev-dependency only). [`http`] is a tiny HTTP/1.1 server on 127.0.0.1 that carrier tests
+//! point adapters at.
+
+#![deny(missing_docs)]
+
+pub mod http;
