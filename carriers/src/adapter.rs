@@ -1,5 +1,5 @@
 //! A carrier adapter: a Rhai script with `metadata()`, `rates(req)`, `create_label(req)`,
-//! `cancel(ref)`, `track(numbers)` and `parse_webhook(req)`, run in the sandboxed host.
+//! `cancel(ref)`, `track(numbers)` and `parse_webhook(req)`, run in the carrier host ([`crate::carrier_host`]).
 
 use crate::error::{Error, Result};
 use crate::host::{carrier_host, CallState};
