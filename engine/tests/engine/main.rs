@@ -4,6 +4,7 @@
 mod util;
 
 mod carriers;
+mod executor;
 mod fire;
 mod hostile_strategies;
 mod properties;

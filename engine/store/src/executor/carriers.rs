@@ -266,7 +266,10 @@ impl Executor {
     ) -> Result<(String, Applied)> {
         let carrier = adapter.meta.id.clone();
         let seen_key = keys::carrier_event(&carrier, &event.event_id);
-        if self.group.seen_events.contains(&seen_key) || self.store.get(&seen_key)?.is_some() {
+        let seen = self
+            .pending(|g| g.seen_events.contains(&seen_key).then_some(()))
+            .is_some();
+        if seen || self.store.get(&seen_key)?.is_some() {
             return Ok(("a duplicate; ignored".into(), Applied::default()));
         }
         let Some(shipment_id) = self.tracking_owner(&event.tracking_number)? else {
@@ -278,8 +281,8 @@ impl Executor {
                 Applied::default(),
             ));
         };
-        self.group.seen_events.push(seen_key.clone());
-        self.group
+        self.command.seen_events.push(seen_key.clone());
+        self.command
             .writes
             .push(Write::Put(seen_key, codec::encode(event)));
         let (mut agg, shipment) = self.shipment(&shipment_id)?;

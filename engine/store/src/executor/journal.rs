@@ -13,7 +13,7 @@ use waybill_workflow::{Actor, Applied, Blocker, Refusal};
 impl Executor {
     /// The reply first given under `key`, if a command ran with it.
     pub(super) fn stored_reply(&self, key: &str) -> Result<Option<Reply>> {
-        if let Some(reply) = self.group.replies.get(key) {
+        if let Some(reply) = self.pending(|g| g.replies.get(key)) {
             return Ok(Some(reply.clone()));
         }
         self.store
@@ -24,21 +24,21 @@ impl Executor {
 
     /// Keeps `reply` under `key`, so a repeat returns it and changes nothing.
     pub(super) fn remember_reply(&mut self, key: &str, reply: &Reply) {
-        self.group
+        self.command
             .writes
             .push(Write::Put(keys::idempotency(key), codec::encode(reply)));
-        self.group.replies.insert(key.to_string(), reply.clone());
+        self.command.replies.insert(key.to_string(), reply.clone());
     }
 
     /// Queues a history record of the running command on `order`.
     fn note_history(&mut self, order: &str, record: HistoryRecord) {
-        self.group.history.push((order.to_string(), record));
+        self.command.history.push((order.to_string(), record));
     }
 
     /// Writes the running command's history records: per order, one key `h/ORDER/FIRST-SEQ`.
     pub(super) fn write_history(&mut self) {
         let mut per_order: Vec<(String, Vec<HistoryRecord>)> = Vec::new();
-        for (order, record) in std::mem::take(&mut self.group.history) {
+        for (order, record) in std::mem::take(&mut self.command.history) {
             match per_order.iter_mut().find(|(o, _)| *o == order) {
                 Some((_, records)) => records.push(record),
                 None => per_order.push((order, vec![record])),
@@ -46,7 +46,7 @@ impl Executor {
         }
         for (order, records) in per_order {
             let key = keys::history(&order, records[0].seq);
-            self.group
+            self.command
                 .writes
                 .push(Write::Put(key, codec::encode(&records)));
         }
@@ -189,7 +189,7 @@ impl Executor {
                 event: n.event.clone(),
                 state: n.state.clone(),
             };
-            self.group
+            self.command
                 .writes
                 .push(Write::Put(keys::outbox(entry.id), codec::encode(&entry)));
         }
@@ -201,11 +201,14 @@ impl Executor {
     pub(super) fn ack_outbox(&mut self, id: u64, ctx: Ctx) -> Result<Reply> {
         let entity = EntityRef::System(format!("outbox entry {id}"));
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
-        if self.group.outbox_removed.contains(&id) || self.store.get(&keys::outbox(id))?.is_none() {
+        let removed = self
+            .pending(|g| g.outbox_removed.contains(&id).then_some(()))
+            .is_some();
+        if removed || self.store.get(&keys::outbox(id))?.is_none() {
             return Err(Error::bad_input(format!("outbox entry {id} not found")));
         }
-        self.group.outbox_removed.push(id);
-        self.group.writes.push(Write::Delete(keys::outbox(id)));
+        self.command.outbox_removed.push(id);
+        self.command.writes.push(Write::Delete(keys::outbox(id)));
         Ok(Reply {
             entity: None,
             ..Reply::ok(ctx.op, entity, &Applied::default())

@@ -36,7 +36,10 @@ pub struct Executor {
     lifecycle: Lifecycle,
     store: Box<dyn Store>,
     counters: Counters,
+    /// Writes of the group's earlier commands, not yet committed.
     group: Group,
+    /// Writes of the running command, joined to the group when it ends well.
+    command: Group,
     cache: HashMap<String, OrderAggregate>,
     strategy_dirs: Vec<PathBuf>,
     carriers: Carriers,
@@ -52,6 +55,7 @@ impl Executor {
             store,
             counters,
             group: Group::default(),
+            command: Group::default(),
             cache: HashMap::new(),
             strategy_dirs: Vec::new(),
             carriers: Default::default(),
@@ -87,7 +91,17 @@ impl Executor {
 
     /// Runs one command into the current group; it is durable after [`Executor::commit`].
     pub fn execute(&mut self, request: Request) -> Result<Reply> {
-        self.group.history.clear();
+        let counters = self.counters;
+        let result = self.execute_command(request, counters);
+        match result {
+            Ok(_) => self.keep_command(),
+            Err(_) => self.discard_command(counters),
+        }
+        result
+    }
+
+    /// Runs one command into the command layer of the pending writes; `execute` keeps or drops it.
+    fn execute_command(&mut self, request: Request, counters: Counters) -> Result<Reply> {
         if let Some(key) = &request.key {
             if let Some(mut reply) = self.stored_reply(key)? {
                 reply.replayed = true;
@@ -109,9 +123,9 @@ impl Executor {
         let reply = match self.dispatch(&request.command, ctx) {
             Ok(reply) => reply,
             Err(err) => {
-                // Nothing of a failed command is kept; a refusal is recorded as an attempt.
-                self.group.history.clear();
+                // Nothing of a refused command is kept but the record of the attempt.
                 let refusal = err.into_refusal()?;
+                self.discard_command(counters);
                 if let Some(order) = self.order_of(&refusal.entity)? {
                     self.record_refusal(&order, &refusal, ctx);
                 }

@@ -1,5 +1,8 @@
-//! The group's pending writes: what the commands of a group wrote and not yet committed, read
-//! before the store so later commands see them, and the commit that writes them at once.
+//! Pending writes, in two layers read before the store: the running command's, and the group's
+//! (the commands before it, not yet committed). A command that succeeds (or is refused, which
+//! records the attempt) joins the group; one that fails is dropped whole, counters and all, so
+//! a failed command writes nothing even when it fails halfway. The commit writes the group at
+//! once.
 
 use super::Executor;
 use crate::backend::{Store, Write};
@@ -10,7 +13,7 @@ use crate::{codec, keys};
 use std::collections::HashMap;
 use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel};
 
-/// Writes not yet committed, and what they change, so later commands of the group see them.
+/// Writes not yet committed, and what they change, so later reads see them.
 #[derive(Default)]
 pub(super) struct Group {
     pub writes: Vec<Write>,
@@ -20,7 +23,7 @@ pub(super) struct Group {
     pub shipments: HashMap<String, Option<String>>,
     pub replies: HashMap<String, Reply>,
     pub locations: HashMap<String, Location>,
-    pub tracking: HashMap<String, String>,
+    pub tracking: HashMap<String, Option<String>>,
     pub seen_events: Vec<Vec<u8>>,
     pub levels: HashMap<(String, String), StockLevel>,
     pub reservations: HashMap<(String, String), Reservation>,
@@ -28,8 +31,29 @@ pub(super) struct Group {
     pub dirty_counters: bool,
 }
 
+impl Group {
+    /// Takes in the writes of a command that ran after everything already here.
+    pub fn absorb(&mut self, command: Group) {
+        debug_assert!(
+            command.history.is_empty(),
+            "history is written before absorbing"
+        );
+        self.writes.extend(command.writes);
+        self.orders.extend(command.orders);
+        self.shipments.extend(command.shipments);
+        self.replies.extend(command.replies);
+        self.locations.extend(command.locations);
+        self.tracking.extend(command.tracking);
+        self.seen_events.extend(command.seen_events);
+        self.levels.extend(command.levels);
+        self.reservations.extend(command.reservations);
+        self.outbox_removed.extend(command.outbox_removed);
+        self.dirty_counters |= command.dirty_counters;
+    }
+}
+
 /// Counters kept in the store (`m/...`).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct Counters {
     /// The last history or outbox sequence number given out.
     pub seq: u64,
@@ -59,6 +83,7 @@ const CACHE_LIMIT: usize = 20_000;
 impl Executor {
     /// Writes the group atomically and flushes it to disk.
     pub fn commit(&mut self) -> Result<()> {
+        debug_assert!(self.command.writes.is_empty(), "no command is running");
         if self.group.writes.is_empty() && self.group.orders.is_empty() {
             return Ok(());
         }
@@ -90,7 +115,7 @@ impl Executor {
     /// The next history or outbox sequence number.
     pub(super) fn next_seq(&mut self) -> u64 {
         self.counters.seq += 1;
-        self.group.dirty_counters = true;
+        self.command.dirty_counters = true;
         self.counters.seq
     }
 
@@ -99,59 +124,55 @@ impl Executor {
         format!("SHP-{}", self.counters.shipment + n)
     }
 
-    /// Queues the aggregate; it is written once, at commit.
+    /// Queues the aggregate; it is encoded and written once per group, at commit.
     pub(super) fn put_order(&mut self, agg: OrderAggregate) {
-        let order = agg.order.spec.id.clone();
-        self.group
-            .writes
-            .push(Write::Put(keys::order(&order), codec::encode(&agg)));
-        self.group.orders.insert(order, agg);
+        self.command.orders.insert(agg.order.spec.id.clone(), agg);
     }
 
     /// Indexes a new shipment under its order, counting it.
     pub(super) fn index_shipment(&mut self, id: &str, order: &str) {
         self.counters.shipment += 1;
-        self.group.dirty_counters = true;
-        self.group
+        self.command.dirty_counters = true;
+        self.command
             .shipments
             .insert(id.to_string(), Some(order.to_string()));
-        self.group
+        self.command
             .writes
             .push(Write::Put(keys::shipment(id), codec::encode(&order)));
     }
 
     /// Removes a shipment from the index.
     pub(super) fn unindex_shipment(&mut self, id: &str) {
-        self.group.shipments.insert(id.to_string(), None);
-        self.group.writes.push(Write::Delete(keys::shipment(id)));
+        self.command.shipments.insert(id.to_string(), None);
+        self.command.writes.push(Write::Delete(keys::shipment(id)));
     }
 
     /// Queues a stock level.
     pub(super) fn put_level(&mut self, location: &str, sku: &str, level: StockLevel) {
-        self.group.writes.push(Write::Put(
+        self.command.writes.push(Write::Put(
             keys::level(location, sku),
             codec::encode(&level),
         ));
-        self.group
+        self.command
             .levels
             .insert((location.to_string(), sku.to_string()), level);
     }
 
     /// Queues a reservation.
     pub(super) fn put_reservation(&mut self, shipment: String, line: String, r: Reservation) {
-        self.group.writes.push(Write::Put(
+        self.command.writes.push(Write::Put(
             keys::reservation(&shipment, &line),
             codec::encode(&r),
         ));
-        self.group.reservations.insert((shipment, line), r);
+        self.command.reservations.insert((shipment, line), r);
     }
 
     /// Queues a location.
     pub(super) fn put_location(&mut self, location: &Location) {
-        self.group
+        self.command
             .locations
             .insert(location.id.clone(), location.clone());
-        self.group.writes.push(Write::Put(
+        self.command.writes.push(Write::Put(
             keys::location(&location.id),
             codec::encode(location),
         ));
@@ -159,17 +180,40 @@ impl Executor {
 
     /// Indexes a tracking number, so carrier events find their shipment.
     pub(super) fn index_tracking(&mut self, number: &str, shipment: &str) {
-        self.group
+        self.command
             .tracking
-            .insert(number.to_string(), shipment.to_string());
-        self.group
+            .insert(number.to_string(), Some(shipment.to_string()));
+        self.command
             .writes
             .push(Write::Put(keys::tracking(number), codec::encode(&shipment)));
     }
 
-    /// The order, from the group, the cache or the store.
+    /// What the running command or, before it, the group has pending for `look`.
+    pub(super) fn pending<'a, T>(&'a self, look: impl Fn(&'a Group) -> Option<T>) -> Option<T> {
+        look(&self.command).or_else(|| look(&self.group))
+    }
+
+    /// Both layers of pending writes, the older first, for reads that merge them.
+    pub(super) fn layers(&self) -> [&Group; 2] {
+        [&self.group, &self.command]
+    }
+
+    /// Drops what the running command wrote and puts the counters back as they were.
+    pub(super) fn discard_command(&mut self, counters: Counters) {
+        self.command = Group::default();
+        self.counters = counters;
+    }
+
+    /// Joins the running command's writes to the group.
+    pub(super) fn keep_command(&mut self) {
+        let command = std::mem::take(&mut self.command);
+        self.group.absorb(command);
+    }
+
+    /// The order, from the pending writes, the cache or the store.
     pub(super) fn find_order(&self, id: &str) -> Result<Option<OrderAggregate>> {
-        if let Some(agg) = self.group.orders.get(id).or_else(|| self.cache.get(id)) {
+        let pending = self.pending(|g| g.orders.get(id));
+        if let Some(agg) = pending.or_else(|| self.cache.get(id)) {
             return Ok(Some(agg.clone()));
         }
         self.store
@@ -180,7 +224,7 @@ impl Executor {
 
     /// The order a shipment belongs to.
     pub(super) fn shipment_order(&self, id: &str) -> Result<Option<String>> {
-        if let Some(order) = self.group.shipments.get(id) {
+        if let Some(order) = self.pending(|g| g.shipments.get(id)) {
             return Ok(order.clone());
         }
         self.store
@@ -189,10 +233,18 @@ impl Executor {
             .transpose()
     }
 
+    /// Forgets a tracking number, whose shipment is gone.
+    pub(super) fn unindex_tracking(&mut self, number: &str) {
+        self.command.tracking.insert(number.to_string(), None);
+        self.command
+            .writes
+            .push(Write::Delete(keys::tracking(number)));
+    }
+
     /// The shipment a tracking number belongs to.
     pub(super) fn tracking_owner(&self, number: &str) -> Result<Option<String>> {
-        if let Some(id) = self.group.tracking.get(number) {
-            return Ok(Some(id.clone()));
+        if let Some(id) = self.pending(|g| g.tracking.get(number)) {
+            return Ok(id.clone());
         }
         self.store
             .get(&keys::tracking(number))?
@@ -201,11 +253,8 @@ impl Executor {
     }
 
     fn stock_level(&self, location: &str, sku: &str) -> Result<StockLevel> {
-        if let Some(l) = self
-            .group
-            .levels
-            .get(&(location.to_string(), sku.to_string()))
-        {
+        let key = (location.to_string(), sku.to_string());
+        if let Some(l) = self.pending(|g| g.levels.get(&key)) {
             return Ok(*l);
         }
         match self.store.get(&keys::level(location, sku))? {
@@ -215,11 +264,8 @@ impl Executor {
     }
 
     fn stock_reservation(&self, shipment: &str, line: &str) -> Result<Option<Reservation>> {
-        if let Some(r) = self
-            .group
-            .reservations
-            .get(&(shipment.to_string(), line.to_string()))
-        {
+        let key = (shipment.to_string(), line.to_string());
+        if let Some(r) = self.pending(|g| g.reservations.get(&key)) {
             return Ok(Some(r.clone()));
         }
         self.store

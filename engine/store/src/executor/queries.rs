@@ -98,7 +98,7 @@ impl Executor {
 
     /// A location, or a "not found" error with the nearest id.
     pub fn location(&self, id: &str) -> Result<Location> {
-        if let Some(l) = self.group.locations.get(id) {
+        if let Some(l) = self.pending(|g| g.locations.get(id)) {
             return Ok(l.clone());
         }
         match self.store.get(&keys::location(id))? {
@@ -120,7 +120,7 @@ impl Executor {
             let l: Location = codec::decode(&bytes, "a location")?;
             all.insert(l.id.clone(), l);
         }
-        for (id, l) in &self.group.locations {
+        for (id, l) in self.layers().into_iter().flat_map(|g| &g.locations) {
             all.insert(id.clone(), l.clone());
         }
         Ok(all.into_values().collect())
@@ -137,7 +137,7 @@ impl Executor {
                 codec::decode::<StockLevel>(&bytes, "a stock level")?,
             );
         }
-        for (k, l) in &self.group.levels {
+        for (k, l) in self.layers().into_iter().flat_map(|g| &g.levels) {
             all.insert(k.clone(), *l);
         }
         Ok(all.into_iter().map(|((l, s), v)| (l, s, v)).collect())
@@ -154,7 +154,7 @@ impl Executor {
                 codec::decode::<Reservation>(&bytes, "a reservation")?,
             );
         }
-        for (k, r) in &self.group.reservations {
+        for (k, r) in self.layers().into_iter().flat_map(|g| &g.reservations) {
             all.insert(k.clone(), r.clone());
         }
         Ok(all.into_iter().map(|((s, l), r)| (s, l, r)).collect())

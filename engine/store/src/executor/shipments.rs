@@ -83,12 +83,17 @@ impl Executor {
 
     /// `shipment.delete`: a shipment that has not left, with what it reserved.
     pub(super) fn delete_shipment(&mut self, id: &str, ctx: Ctx) -> Result<Reply> {
-        let (mut agg, _) = self.shipment(id)?;
+        let (mut agg, shipment) = self.shipment(id)?;
         let applied = self.lifecycle.delete_shipment(&mut agg, id, ctx.actor)?;
         let entity = EntityRef::Shipment(id.to_string());
         self.record_command(&agg, &entity, None, ctx);
         self.save(agg, &applied, &entity, ctx)?;
         self.unindex_shipment(id);
+        for t in &shipment.tracking {
+            if self.tracking_owner(&t.code)?.as_deref() == Some(id) {
+                self.unindex_tracking(&t.code);
+            }
+        }
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
 
