@@ -798,3 +798,44 @@ fn void_of_a_parcel_that_left_does_not_ask_the_carrier() {
     // The parcel is on its way: the carrier must not have been told to cancel it.
     assert_eq!(api.finish(), ["/v1/labels"]);
 }
+
+/// The one script loader's refusals, for both kinds of script: an unknown name gets the
+/// nearest one, a path that can't be read is named with what it was meant to be, and nothing
+/// is written.
+#[test]
+fn unknown_and_unreadable_scripts_are_named_and_write_nothing() {
+    let s = Store::shipped_from_ams();
+    let before = s.dump_text();
+    let err = s.fails(
+        2,
+        &["shipment", "label", "SHP-1", "--carrier", "no/such.rhai"],
+    );
+    assert!(
+        err.contains("error: cannot read carrier no/such.rhai:"),
+        "{err}"
+    );
+    let err = s.fails(
+        2,
+        &["shipment", "split", "ORD-1", "--strategy", "no/such.rhai"],
+    );
+    assert!(
+        err.contains("error: cannot read strategy no/such.rhai:"),
+        "{err}"
+    );
+    let err = s.fails(
+        2,
+        &[
+            "shipment",
+            "split",
+            "ORD-1",
+            "--strategy",
+            "split_shipmnets",
+        ],
+    );
+    assert!(
+        err.contains("no strategy `split_shipmnets`")
+            && err.contains("help: did you mean `split_shipments`?"),
+        "{err}"
+    );
+    assert_eq!(before, s.dump_text(), "bad input wrote something");
+}
