@@ -1,4 +1,5 @@
-//! Shipments: from creation to delivery, edits, deletes, returns and the outbox; tracking codes and refused edits.
+//! Shipments: from creation to delivery, edits, deletes, returns and the outbox; tracking codes and
+//! refused edits.
 
 use super::*;
 
