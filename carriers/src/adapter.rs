@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use waybill_script::ScriptHost;
 use waybill_workflow::model::{Money, Normalized};
+use waybill_workflow::BadInput;
 
 /// What an adapter says about its carrier.
 #[derive(Debug, Clone)]

@@ -20,16 +20,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// A bad-input error without a hint.
-    pub fn bad_input(message: impl Into<String>) -> Error {
-        waybill_workflow::Error::bad_input(message).into()
-    }
-
-    /// A bad-input error with a hint.
-    pub fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Error {
-        waybill_workflow::Error::bad_input_with(message, help).into()
-    }
-
     /// What kind of failure this is.
     pub fn kind(&self) -> Kind {
         match self {

@@ -21,6 +21,7 @@ pub use waybill_workflow::model::Normalized;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use waybill_script::Library;
+use waybill_workflow::BadInput;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_carriers.rs"));
 

@@ -6,6 +6,7 @@ use crate::{exit, open};
 use std::io::{BufRead, BufReader, Write};
 use std::time::Instant;
 use waybill_engine::command::{Reply, Request};
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
 /// Runs `apply`. Exit status: 0 all ok, 1 some refused, 2 some lines were bad.

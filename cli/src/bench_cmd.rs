@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use waybill_engine::bench::{self, report, Shape, StrategyReport};
 use waybill_engine::split::Strategy;
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
 /// Runs a `bench` subcommand.

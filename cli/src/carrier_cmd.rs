@@ -5,6 +5,7 @@ use crate::{load, open, reply};
 use std::io::Read;
 use waybill_engine::carriers::{check, Adapter};
 use waybill_engine::command::Command;
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
 /// Runs a `carrier` subcommand.

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use waybill_engine::command::{Command, Executor, Request, Status};
 use waybill_engine::model::{Location, Tracking};
 use waybill_engine::store::SledStore;
+use waybill_engine::BadInput;
 use waybill_engine::{Applied, ShipmentEdit};
 use waybill_engine::{Error, OrderSpec, Result};
 

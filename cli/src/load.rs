@@ -4,6 +4,7 @@ use crate::args::Cli;
 use std::path::Path;
 use std::sync::Arc;
 use waybill_engine::rules::{Diagnostic, DEFAULT_RULES, DEFAULT_RULES_NAME};
+use waybill_engine::BadInput;
 use waybill_engine::Loaded;
 use waybill_engine::{Error, Lifecycle, Result, Workflow};
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use waybill_engine::command::{Command, Executor, Request};
 use waybill_engine::model::{ShipmentItem, Tracking};
 use waybill_engine::store::SledStore;
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Input, Result};
 
 /// How long to wait for another waybill process to release the store.

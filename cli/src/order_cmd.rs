@@ -5,6 +5,7 @@ use crate::{load, open, reply};
 use std::io::Read;
 use waybill_engine::command::{Command, OrderFilter};
 use waybill_engine::model::{Customer, OrderAggregate};
+use waybill_engine::BadInput;
 use waybill_engine::{EntityRef, Error, OrderSpec, Result};
 
 /// Runs an `order` subcommand.

@@ -4,6 +4,7 @@ use crate::args::{Cli, GraphFormat, RulesCommand};
 use crate::load;
 use waybill_engine::graph::{self, Format};
 use waybill_engine::rules::{json_schema, Severity};
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
 /// Runs a `rules` subcommand.

@@ -4,6 +4,7 @@ use crate::args::{Cli, ShipmentCommand};
 use crate::print::summary;
 use crate::{open, reply};
 use waybill_engine::command::Command;
+use waybill_engine::BadInput;
 use waybill_engine::ShipmentEdit;
 use waybill_engine::{EntityRef, Error, NewShipment, Result};
 

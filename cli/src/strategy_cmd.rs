@@ -3,6 +3,7 @@
 use crate::args::{Cli, StrategyCommand};
 use crate::{load, open};
 use waybill_engine::split::{self, Strategy};
+use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
 /// Runs a `strategy` subcommand.

@@ -15,16 +15,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// A bad-input error without a hint.
-    pub fn bad_input(message: impl Into<String>) -> Error {
-        waybill_store::Error::bad_input(message).into()
-    }
-
-    /// A bad-input error with a hint (e.g. "did you mean ...").
-    pub fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Error {
-        waybill_store::Error::bad_input_with(message, help).into()
-    }
-
     /// A storage or internal fault.
     pub fn storage(message: impl Into<String>) -> Error {
         waybill_store::Error::Storage(message.into()).into()

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
 use waybill_workflow::model::{Location, OrderSpec};
+use waybill_workflow::BadInput;
 
 /// One order line as the benchmark sees it.
 #[derive(Debug, Clone, PartialEq)]

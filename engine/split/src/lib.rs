@@ -40,6 +40,7 @@ pub use strategy::Strategy;
 use serde::Serialize;
 use std::sync::Arc;
 use waybill_workflow::model::Location;
+use waybill_workflow::BadInput;
 
 /// A hash map with a fast hasher for short keys like location ids, SKUs and line ids.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

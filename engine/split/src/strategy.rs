@@ -9,6 +9,7 @@ use rhai::{Map, AST};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use waybill_script::{Library, ScriptHost};
+use waybill_workflow::BadInput;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_strategies.rs"));
 

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
+use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Input, NewShipment, Refusal, ShipmentEdit, Step};
 
 /// A state-changing command, tagged by `op` (named after the CLI command).

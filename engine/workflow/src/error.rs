@@ -105,5 +105,21 @@ impl From<Refusal> for Error {
     }
 }
 
+/// How every waybill crate's error says "bad input": any error a domain [`Error`] converts
+/// into gets `bad_input` and `bad_input_with`, written once here.
+pub trait BadInput: From<Error> {
+    /// A bad-input error without a hint.
+    fn bad_input(message: impl Into<String>) -> Self {
+        Error::bad_input(message).into()
+    }
+
+    /// A bad-input error with a hint (e.g. "did you mean ...").
+    fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::bad_input_with(message, help).into()
+    }
+}
+
+impl<T: From<Error>> BadInput for T {}
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -18,7 +18,7 @@ pub mod rules;
 
 pub use compiled::GUARD_VARIABLES;
 pub use compiled::{graph, migrate, version_of, Guard, Loaded, Machine, Transition, Workflow};
-pub use error::{Error, Kind, Result};
+pub use error::{BadInput, Error, Kind, Result};
 pub use lifecycle::views::{guard_host, shipment_tags};
 pub use lifecycle::{
     check_tracking, Actor, Applied, Blocker, EventCheck, Input, LabelInfo, Lifecycle, NewShipment,

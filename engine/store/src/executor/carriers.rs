@@ -9,6 +9,7 @@ use chrono::DateTime;
 use rhai::{Dynamic, Map};
 use waybill_carriers::{Adapter, CarrierEvent, Rate};
 use waybill_workflow::model::{EntityRef, OrderAggregate, Shipment, Tracking};
+use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Applied, LabelInfo, Refusal, SYSTEM_ROLE};
 
 impl Executor {

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::records::{HistoryRecord, OutboxEntry};
 use crate::{codec, keys};
 use waybill_workflow::model::{EntityRef, OrderAggregate};
+use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Applied, Blocker, Refusal};
 
 impl Executor {

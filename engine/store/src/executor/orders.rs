@@ -4,6 +4,7 @@ use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::{Error, Result};
 use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
+use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Input};
 
 impl Executor {

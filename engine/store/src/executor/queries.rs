@@ -7,6 +7,7 @@ use crate::records::{HistoryRecord, OutboxEntry};
 use crate::{codec, keys};
 use std::collections::BTreeMap;
 use waybill_workflow::model::{Location, OrderAggregate, Reservation, Shipment, StockLevel};
+use waybill_workflow::BadInput;
 
 /// Which orders `orders` lists.
 #[derive(Debug, Clone, Default)]

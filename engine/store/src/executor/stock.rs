@@ -5,6 +5,7 @@ use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::{Error, Result};
 use waybill_workflow::model::{order::valid_id, EntityRef, Location, OrderAggregate};
+use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Refusal};
 
 impl Executor {
