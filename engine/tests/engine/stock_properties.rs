@@ -40,15 +40,26 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Runs one command; a command that fails (bad input, not a refusal) must leave the store
+/// exactly as it was, whatever it had done before failing.
 fn run(
     exec: &mut Executor,
     command: Command,
 ) -> waybill_engine::store::Result<waybill_engine::command::Reply> {
-    exec.run(Request {
-        command,
+    let before = exec.dump().unwrap();
+    let result = exec.run(Request {
+        command: command.clone(),
         role: None,
         key: None,
-    })
+    });
+    if let Err(e) = &result {
+        assert_eq!(
+            exec.dump().unwrap(),
+            before,
+            "{command:?} failed ({e}) but wrote something"
+        );
+    }
+    result
 }
 
 fn shipment_ids(exec: &Executor) -> Vec<String> {
