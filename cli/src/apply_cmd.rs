@@ -68,7 +68,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
     flush_group(&mut exec, &mut pending, &mut out)?;
     let total: usize = counts.iter().sum();
     let secs = start.elapsed().as_secs_f64();
-    eprintln!(
+    errln!(
         "applied {total} commands in {:.2} s ({:.0}/s): {} ok, {} refused, {} errors",
         secs,
         total as f64 / secs.max(1e-9),

@@ -95,7 +95,7 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
     }
     if cli.json {
         let out = serde_json::json!({"orders": workload.orders.len(), "locations": workload.locations.len(), "seed": args.seed, "strategies": reports});
-        println!("{out}");
+        outln!("{out}");
         return Ok(());
     }
     let mut table = Table::new();
@@ -129,7 +129,7 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
             format!("{:.0}", r.orders_per_second),
         ]);
     }
-    println!(
+    outln!(
         "{} orders, {} locations{}",
         workload.orders.len(),
         workload.locations.len(),
@@ -139,9 +139,9 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
             String::new()
         }
     );
-    println!("{table}");
+    outln!("{table}");
     for r in reports.iter().filter(|r| r.failures > 0) {
-        eprintln!(
+        errln!(
             "warning: {} failed on {} orders; first: {}",
             r.strategy,
             r.failures,
@@ -149,7 +149,7 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
         );
     }
     if let Some(path) = &args.report {
-        println!("chart: {}", path.display());
+        outln!("chart: {}", path.display());
     }
     Ok(())
 }

@@ -30,10 +30,10 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
             }
             if cli.json {
                 let rows: Vec<_> = rows.iter().map(|(id, name, services, f)| serde_json::json!({"id": id, "name": name, "services": services, "functions": f})).collect();
-                println!("{}", serde_json::Value::Array(rows));
+                outln!("{}", serde_json::Value::Array(rows));
             } else {
                 for (id, name, services, functions) in rows {
-                    println!(
+                    outln!(
                         "{id:<14} {name:<24} services: {:<28} {functions}",
                         services.join(", ")
                     );
@@ -69,13 +69,13 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
             let findings = check::conformance(&adapter, Some(&samples));
             let problems = findings.iter().filter(|f| f.verdict == "problem").count();
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"carrier": adapter.meta.id, "findings": findings, "problems": problems})
                 );
             } else {
                 for f in &findings {
-                    println!("{:<14} {:<14} {}", f.verdict, f.function, f.detail);
+                    outln!("{:<14} {:<14} {}", f.verdict, f.function, f.detail);
                 }
             }
             if problems == 0 {
@@ -126,7 +126,7 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
             let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
             if !cli.json {
                 for e in &reply.events {
-                    println!("event {e}");
+                    outln!("event {e}");
                 }
             }
             reply::finish(cli, reply)

@@ -33,7 +33,7 @@ impl Demo {
     /// refusal's reasons, or a rejected input's message (the demo goes on either way).
     fn run(&mut self, title: &str, role: &str, command: Command) -> Result<()> {
         self.step += 1;
-        println!("{:>2}. {title}", self.step);
+        outln!("{:>2}. {title}", self.step);
         let reply = self.exec.run(Request {
             command,
             role: Some(role.into()),
@@ -43,7 +43,7 @@ impl Demo {
             Ok(r) if r.status == Status::Refused => {
                 let refusal = r.refusal.as_ref().expect("a refusal");
                 for line in refusal.to_string().lines() {
-                    println!("    {line}");
+                    outln!("    {line}");
                 }
             }
             Ok(r) => {
@@ -51,21 +51,21 @@ impl Demo {
                     steps: r.steps.clone(),
                     ..Applied::default()
                 };
-                print!("{}", print::applied(&applied, "    "));
+                out!("{}", print::applied(&applied, "    "));
                 for topic in &r.notified {
-                    println!("    notify {topic}");
+                    outln!("    notify {topic}");
                 }
                 for e in &r.events {
-                    println!("    {e}");
+                    outln!("    {e}");
                 }
                 if let Some(p) = &r.proposal {
-                    print!("{}", print::proposal(p, "    "));
+                    out!("{}", print::proposal(p, "    "));
                 }
             }
             Err(e) if e.kind() == waybill_engine::Kind::Storage => return Err(e.into()),
-            Err(e) => println!("    rejected: {e}"),
+            Err(e) => outln!("    rejected: {e}"),
         }
-        println!();
+        outln!();
         Ok(())
     }
 
@@ -123,7 +123,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         .with_strategy_dirs(crate::open::strategy_dirs(cli))
         .with_carriers(crate::open::carriers(cli)?, Some(dir.join("labels")));
     let mut d = Demo { exec, step: 0 };
-    println!("waybill demo: two orders from checkout to doorstep, on a fresh store\n");
+    outln!("waybill demo: two orders from checkout to doorstep, on a fresh store\n");
 
     for (id, priority, country, lat, lng) in [
         ("ams", 1, "NL", 52.35, 4.90),
@@ -162,7 +162,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             key: None,
         })?;
     }
-    println!("set up: locations ams (priority 1), rtm (2), cgn (3); MUG-RED 2 at ams and 5 at rtm, TEE-M 4 at ams, POSTER 3 at cgn and 1 at rtm\n");
+    outln!("set up: locations ams (priority 1), rtm (2), cgn (3); MUG-RED 2 at ams and 5 at rtm, TEE-M 4 at ams, POSTER 3 at cgn and 1 at rtm\n");
 
     let a: OrderSpec = OrderSpec::parse(ORDER_A, "demo order A")?;
     let b: OrderSpec = OrderSpec::parse(ORDER_B, "demo order B")?;
@@ -339,7 +339,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         fire("ORD-1001", "refund", &[("amount", "80.00")]),
     )?;
 
-    println!("final statuses:");
+    outln!("final statuses:");
     for id in ["ORD-1001", "ORD-1002"] {
         let agg = d.exec.order(id)?;
         let states: Vec<String> = agg
@@ -348,7 +348,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             .iter()
             .map(|(m, s)| format!("{m}={s}"))
             .collect();
-        println!(
+        outln!(
             "  {id}: {}  (captured {}, refunded {}, returned {} unit(s))",
             states.join(" "),
             agg.order.captured,
@@ -356,19 +356,19 @@ pub fn run(cli: &Cli) -> Result<()> {
             agg.order.returned_qty()
         );
         for s in &agg.shipments {
-            println!("    {}", crate::print::summary(s));
+            outln!("    {}", crate::print::summary(s));
         }
     }
-    println!("\nstock:");
+    outln!("\nstock:");
     for (location, sku, level) in d.exec.levels()? {
-        println!(
+        outln!(
             "  {location:<4} {sku:<8} on hand {:>2}, reserved {:>2}, available {:>2}",
             level.on_hand,
             level.reserved,
             level.available()
         );
     }
-    println!("\nstore: {}", dir.display());
-    println!("keep exploring it, e.g.:\n  waybill --data {} order history ORD-1001\n  waybill --data {} outbox list", dir.display(), dir.display());
+    outln!("\nstore: {}", dir.display());
+    outln!("keep exploring it, e.g.:\n  waybill --data {} order history ORD-1001\n  waybill --data {} outbox list", dir.display(), dir.display());
     Ok(())
 }

@@ -34,11 +34,12 @@ pub fn report(cli: &Cli, err: &Error) -> i32 {
             }
             _ => serde_json::json!({"status": "error", "message": err.to_string()}),
         };
-        println!("{detail}");
+        // The error is being reported; a closed stdout leaves nothing more to do.
+        let _ = crate::print::raw(format!("{detail}\n").as_bytes());
     } else {
         match err.domain() {
-            Some(Domain::Refused(_) | Domain::Rules(_)) => eprintln!("{err}"),
-            _ => eprintln!("error: {err}"),
+            Some(Domain::Refused(_) | Domain::Rules(_)) => errln!("{err}"),
+            _ => errln!("error: {err}"),
         }
     }
     code

@@ -1,6 +1,26 @@
 //! `waybill`: the command-line interface to the waybill rules engine. It parses arguments,
 //! calls the engine, and prints; nothing else.
 
+/// `println!` for stdout: a reader that stopped early (`| head`) ends the output quietly, and
+/// any other write error is returned (`?`), never a panic.
+macro_rules! outln {
+    () => { crate::print::raw(b"\n")? };
+    ($($arg:tt)*) => { crate::print::raw(format!("{}\n", format_args!($($arg)*)).as_bytes())? };
+}
+
+/// `print!` for stdout, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { crate::print::raw(format!($($arg)*).as_bytes())? };
+}
+
+/// `eprintln!` that never panics: with stderr closed, there is nobody left to tell.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod apply_cmd;
 mod args;
 mod bench_cmd;

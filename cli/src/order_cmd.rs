@@ -75,9 +75,9 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::Show { id } => {
             let agg = open::executor(cli)?.order(id)?;
             if cli.json {
-                println!("{}", serde_json::to_string(&agg).expect("JSON"));
+                outln!("{}", serde_json::to_string(&agg).expect("JSON"));
             } else {
-                print!("{}", describe(&agg));
+                out!("{}", describe(&agg));
             }
             Ok(())
         }
@@ -100,17 +100,17 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                     .iter()
                     .map(|a| serde_json::json!({"id": a.order.spec.id, "kind": a.order.spec.kind, "states": a.order.states, "total": a.order.spec.total(), "shipments": a.shipments.len()}))
                     .collect();
-                println!("{}", serde_json::Value::Array(rows));
+                outln!("{}", serde_json::Value::Array(rows));
             } else {
                 for a in &orders {
-                    println!(
+                    outln!(
                         "{}  {}  {}",
                         a.order.spec.id,
                         a.order.spec.kind.as_str(),
                         states(&a.order.states)
                     );
                 }
-                eprintln!(
+                errln!(
                     "{} order{}",
                     orders.len(),
                     if orders.len() == 1 { "" } else { "s" }
@@ -121,7 +121,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::History { id } => {
             let records = open::executor(cli)?.history(id)?;
             if cli.json {
-                println!("{}", serde_json::to_string(&records).expect("JSON"));
+                outln!("{}", serde_json::to_string(&records).expect("JSON"));
                 return Ok(());
             }
             for r in records {
@@ -146,7 +146,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                     )
                 };
                 let key = r.key.map(|k| format!(" [key {k}]")).unwrap_or_default();
-                println!("#{:<5} {when}  {}  {line}{key}", r.seq, r.entity);
+                outln!("#{:<5} {when}  {}  {line}{key}", r.seq, r.entity);
             }
             Ok(())
         }
@@ -157,7 +157,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             let checks = exec
                 .lifecycle()
                 .can(&agg, &EntityRef::Order(id.clone()), &actor)?;
-            crate::can::print(cli, &checks);
+            crate::can::print(cli, &checks)?;
             Ok(())
         }
     }

@@ -11,10 +11,10 @@ pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
         OutboxCommand::List => {
             let entries = open::executor(cli)?.outbox()?;
             if cli.json {
-                println!("{}", serde_json::to_string(&entries).expect("JSON"));
+                outln!("{}", serde_json::to_string(&entries).expect("JSON"));
             } else {
                 for e in &entries {
-                    println!(
+                    outln!(
                         "{:<6} {}  {}  {} ({} -> {})",
                         e.id,
                         e.at.format("%Y-%m-%d %H:%M:%S"),
@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
                         e.state
                     );
                 }
-                eprintln!("{} waiting", entries.len());
+                errln!("{} waiting", entries.len());
             }
             Ok(())
         }

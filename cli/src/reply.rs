@@ -13,7 +13,7 @@ pub fn finish(cli: &Cli, reply: Reply) -> Result<()> {
         return Err(refusal.into());
     }
     if cli.json {
-        println!("{}", serde_json::to_string(&reply).expect("JSON"));
+        outln!("{}", serde_json::to_string(&reply).expect("JSON"));
         return Ok(());
     }
     let what = reply
@@ -22,20 +22,20 @@ pub fn finish(cli: &Cli, reply: Reply) -> Result<()> {
         .map(|e| format!(" {e}"))
         .unwrap_or_default();
     if reply.replayed {
-        println!(
+        outln!(
             "ok: {}{what} (a repeat of an earlier command with this key; nothing changed)",
             reply.op
         );
     } else {
-        println!("ok: {}{what}", reply.op);
+        outln!("ok: {}{what}", reply.op);
     }
     let applied = Applied {
         steps: reply.steps,
         ..Applied::default()
     };
-    print!("{}", print::applied(&applied, "  "));
+    out!("{}", print::applied(&applied, "  "));
     for topic in &reply.notified {
-        println!("  notify {topic}");
+        outln!("  notify {topic}");
     }
     Ok(())
 }

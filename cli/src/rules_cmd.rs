@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
                 GraphFormat::Mermaid => Format::Mermaid,
                 GraphFormat::Dot => Format::Dot,
             };
-            print!("{}", graph::draw(&machines, format));
+            out!("{}", graph::draw(&machines, format));
             Ok(())
         }
         RulesCommand::Migrate(args) => {
@@ -38,15 +38,15 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
             let orders = exec.orders(&Default::default())?;
             let stranded = waybill_engine::migrate::check(&new, &orders);
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"file": new.file, "checked": orders.len(), "stranded": stranded})
                 );
             } else {
                 for s in &stranded {
-                    println!("{} {}: `{}`: {}", s.entity, s.machine, s.state, s.problem);
+                    outln!("{} {}: `{}`: {}", s.entity, s.machine, s.state, s.problem);
                 }
-                println!(
+                outln!(
                     "{} order{} checked against {}: {} stranded",
                     orders.len(),
                     if orders.len() == 1 { "" } else { "s" },
@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, cmd: &RulesCommand) -> Result<()> {
             }
         }
         RulesCommand::Schema => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&json_schema()).expect("JSON")
             );
@@ -80,16 +80,16 @@ fn check(cli: &Cli, file: Option<&std::path::Path>) -> Result<()> {
             "machines": workflow.machines.iter().map(|m| &m.name).collect::<Vec<_>>(),
             "warnings": warnings,
         });
-        println!("{report}");
+        outln!("{report}");
         return Ok(());
     }
     for w in &warnings {
         debug_assert_eq!(w.severity, Severity::Warning);
-        eprintln!("{w}");
+        errln!("{w}");
     }
     let states: usize = workflow.machines.iter().map(|m| m.states.len()).sum();
     let transitions: usize = workflow.machines.iter().map(|m| m.transitions.len()).sum();
-    println!(
+    outln!(
         "ok: {} ({} machines, {states} states, {transitions} transitions, {} warning{}; version {})",
         workflow.file,
         workflow.machines.len(),

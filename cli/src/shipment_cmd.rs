@@ -102,9 +102,9 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
             if !cli.json {
                 if let Some(p) = &reply.proposal {
-                    print!("{}", crate::print::proposal(p, ""));
+                    out!("{}", crate::print::proposal(p, ""));
                     if *dry_run {
-                        println!("(dry run: nothing was reserved or created)");
+                        outln!("(dry run: nothing was reserved or created)");
                         return Ok(());
                     }
                 }
@@ -114,14 +114,14 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Rates { id, carrier } => {
             let (rates, skipped) = open::executor(cli)?.rates(id, carrier.as_deref())?;
             for s in &skipped {
-                eprintln!("warning: no rates from {s}");
+                errln!("warning: no rates from {s}");
             }
             if cli.json {
-                println!("{}", serde_json::to_string(&rates).expect("JSON"));
+                outln!("{}", serde_json::to_string(&rates).expect("JSON"));
             } else {
                 for r in &rates {
                     let days = r.days.map(|d| format!("  {d} day(s)")).unwrap_or_default();
-                    println!(
+                    outln!(
                         "{:<14} {:<14} {:>9}{days}",
                         r.carrier,
                         r.service,
@@ -145,7 +145,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
             if !cli.json {
                 for e in &reply.events {
-                    println!("label: {e}");
+                    outln!("label: {e}");
                 }
             }
             reply::finish(cli, reply)
@@ -161,11 +161,11 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Show { id } => {
             let (_, shipment) = open::executor(cli)?.shipment(id)?;
             if cli.json {
-                println!("{}", serde_json::to_string(&shipment).expect("JSON"));
+                outln!("{}", serde_json::to_string(&shipment).expect("JSON"));
             } else {
-                println!("{}", summary(&shipment));
+                outln!("{}", summary(&shipment));
                 if let Some(date) = shipment.expected_delivery {
-                    println!("  expected delivery {date}");
+                    outln!("  expected delivery {date}");
                 }
             }
             Ok(())
@@ -173,10 +173,10 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::List { order } => {
             let agg = open::executor(cli)?.order(order)?;
             if cli.json {
-                println!("{}", serde_json::to_string(&agg.shipments).expect("JSON"));
+                outln!("{}", serde_json::to_string(&agg.shipments).expect("JSON"));
             } else {
                 for s in &agg.shipments {
-                    println!("{}", summary(s));
+                    outln!("{}", summary(s));
                 }
             }
             Ok(())
@@ -188,7 +188,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let checks = exec
                 .lifecycle()
                 .can(&agg, &EntityRef::Shipment(id.clone()), &actor)?;
-            crate::can::print(cli, &checks);
+            crate::can::print(cli, &checks)?;
             Ok(())
         }
     }

@@ -38,7 +38,7 @@ pub fn location(cli: &Cli, cmd: &LocationCommand) -> Result<()> {
         LocationCommand::List => {
             let locations = open::executor(cli)?.locations()?;
             if cli.json {
-                println!("{}", serde_json::to_string(&locations).expect("JSON"));
+                outln!("{}", serde_json::to_string(&locations).expect("JSON"));
             } else {
                 for l in &locations {
                     let at = match (l.lat, l.lng) {
@@ -46,7 +46,7 @@ pub fn location(cli: &Cli, cmd: &LocationCommand) -> Result<()> {
                         _ => String::new(),
                     };
                     let hold = if l.on_hold { "  (on hold)" } else { "" };
-                    println!(
+                    outln!(
                         "{}  {}  priority {}  {}{at}{hold}",
                         l.id,
                         l.name,
@@ -93,14 +93,18 @@ pub fn stock(cli: &Cli, cmd: &StockCommand) -> Result<()> {
                     .iter()
                     .map(|(l, s, v)| serde_json::json!({"location": l, "sku": s, "on_hand": v.on_hand, "reserved": v.reserved, "available": v.available()}))
                     .collect();
-                println!("{}", serde_json::Value::Array(rows));
+                outln!("{}", serde_json::Value::Array(rows));
             } else {
-                println!(
+                outln!(
                     "{:<12} {:<16} {:>8} {:>8} {:>9}",
-                    "location", "sku", "on hand", "reserved", "available"
+                    "location",
+                    "sku",
+                    "on hand",
+                    "reserved",
+                    "available"
                 );
                 for (l, s, v) in rows {
-                    println!(
+                    outln!(
                         "{l:<12} {s:<16} {:>8} {:>8} {:>9}",
                         v.on_hand,
                         v.reserved,

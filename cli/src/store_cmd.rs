@@ -10,15 +10,15 @@ pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
         StoreCommand::Check => {
             let problems = open::executor(cli)?.check_invariants()?;
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"sound": problems.is_empty(), "problems": problems})
                 );
             } else {
                 for p in &problems {
-                    println!("problem: {p}");
+                    outln!("problem: {p}");
                 }
-                println!(
+                outln!(
                     "{}",
                     if problems.is_empty() {
                         "the store is sound"
@@ -54,7 +54,7 @@ pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
                     }
                     None => serde_json::Value::Null,
                 };
-                println!("{}", serde_json::json!({"key": key, "value": value}));
+                outln!("{}", serde_json::json!({"key": key, "value": value}));
             }
             Ok(())
         }

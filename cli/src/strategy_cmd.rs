@@ -26,10 +26,10 @@ pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
                     .iter()
                     .map(|(n, k, d)| serde_json::json!({"name": n, "kind": k, "description": d}))
                     .collect();
-                println!("{}", serde_json::Value::Array(rows));
+                outln!("{}", serde_json::Value::Array(rows));
             } else {
                 for (name, kind, description) in rows {
-                    println!("{name:<38} {kind:<14} {description}");
+                    outln!("{name:<38} {kind:<14} {description}");
                 }
             }
             Ok(())
@@ -51,15 +51,15 @@ pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
                 }
             }
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"strategy": strategy.name, "samples": samples.len(), "problems": problems})
                 );
             } else {
                 for p in &problems {
-                    println!("problem: {p}");
+                    outln!("problem: {p}");
                 }
-                println!(
+                outln!(
                     "{}: {} sample orders, {} problem(s)",
                     strategy.name,
                     samples.len(),

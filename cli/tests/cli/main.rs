@@ -10,5 +10,6 @@ mod crash;
 mod demo;
 mod examples;
 mod inventory;
+mod pipes;
 mod rules;
 mod store;
