@@ -230,3 +230,38 @@ fn apply_gives_the_same_results_in_any_group_size() {
         three.order("ORD-9")["order"]["states"]
     );
 }
+
+/// An outbox entry written by one line can be acknowledged by a later line of the same group
+/// (it used to be "not found" until the group was committed, so the result hung on `--group`).
+#[test]
+fn an_outbox_entry_is_acknowledged_within_its_own_group() {
+    let first = Store::new();
+    placed(&first, "ORD-1");
+    let before: Vec<u64> = first.outbox_topics().iter().map(|(id, _)| *id).collect();
+    first.ok(&["order", "fire", "ORD-1", "approve"]);
+    let made: Vec<u64> = first
+        .outbox_topics()
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !before.contains(id))
+        .collect();
+    assert!(!made.is_empty(), "approving notified nobody");
+    // The same commands on a fresh store give the same ids; now in one group, with the acks.
+    let again = Store::new();
+    placed(&again, "ORD-1");
+    let mut lines = vec![r#"{"op":"order.fire","id":"ORD-1","event":"approve"}"#.to_string()];
+    lines.extend(
+        made.iter()
+            .map(|id| format!(r#"{{"op":"outbox.ack","id":{id}}}"#)),
+    );
+    let file = again.file("acks.jsonl", &(lines.join("\n") + "\n"));
+    let out = again.run(&["apply", &file]);
+    let rows = results(&out);
+    assert_eq!(out.status.code(), Some(0), "{rows:?}");
+    assert!(rows.iter().all(|r| r["status"] == "ok"), "{rows:?}");
+    let left: Vec<u64> = again.outbox_topics().iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        left, before,
+        "the acknowledged entries are still in the outbox"
+    );
+}

@@ -268,8 +268,9 @@ impl Executor {
         let carrier = adapter.meta.id.clone();
         let seen_key = keys::carrier_event(&carrier, &event.event_id);
         let seen = self
-            .pending(|g| g.seen_events.contains(&seen_key).then_some(()))
-            .is_some();
+            .layers()
+            .iter()
+            .any(|g| g.seen_events.contains(&seen_key));
         if seen || self.store.get(&seen_key)?.is_some() {
             return Ok(("a duplicate; ignored".into(), Applied::default()));
         }

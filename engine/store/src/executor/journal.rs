@@ -190,6 +190,7 @@ impl Executor {
                 event: n.event.clone(),
                 state: n.state.clone(),
             };
+            self.command.outbox_added.push(entry.id);
             self.command
                 .writes
                 .push(Write::Put(keys::outbox(entry.id), codec::encode(&entry)));
@@ -202,10 +203,9 @@ impl Executor {
     pub(super) fn ack_outbox(&mut self, id: u64, ctx: Ctx) -> Result<Reply> {
         let entity = EntityRef::System(format!("outbox entry {id}"));
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
-        let removed = self
-            .pending(|g| g.outbox_removed.contains(&id).then_some(()))
-            .is_some();
-        if removed || self.store.get(&keys::outbox(id))?.is_none() {
+        let added = self.layers().iter().any(|g| g.outbox_added.contains(&id));
+        let removed = self.layers().iter().any(|g| g.outbox_removed.contains(&id));
+        if removed || !(added || self.store.get(&keys::outbox(id))?.is_some()) {
             return Err(Error::bad_input(format!("outbox entry {id} not found")));
         }
         self.command.outbox_removed.push(id);

@@ -27,6 +27,7 @@ pub(super) struct Group {
     pub seen_events: Vec<Vec<u8>>,
     pub levels: HashMap<(String, String), StockLevel>,
     pub reservations: HashMap<(String, String), Reservation>,
+    pub outbox_added: Vec<u64>,
     pub outbox_removed: Vec<u64>,
     pub dirty_counters: bool,
 }
@@ -47,6 +48,7 @@ impl Group {
         self.seen_events.extend(command.seen_events);
         self.levels.extend(command.levels);
         self.reservations.extend(command.reservations);
+        self.outbox_added.extend(command.outbox_added);
         self.outbox_removed.extend(command.outbox_removed);
         self.dirty_counters |= command.dirty_counters;
     }
