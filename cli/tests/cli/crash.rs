@@ -262,3 +262,61 @@ fn expected_key(line: usize) -> String {
     let prefix = ["c", "p", "pay", "s", "ship", "r"][step];
     format!("{prefix}-{i}")
 }
+
+/// A second process on a store in use waits for the first to let go (up to its bound), and
+/// then runs; it used to fail at once, as sled words the lock error differently from the
+/// `WouldBlock` the wait looked for.
+#[test]
+fn a_second_process_waits_for_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The first holds the store while it reads commands from stdin.
+    let mut first = Command::new(bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["apply", "--group", "1", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = first.stdin.take().unwrap();
+    use std::io::Write;
+    writeln!(
+        stdin,
+        r#"{{"op":"location.add","location":{{"id":"ams","name":"Amsterdam"}}}}"#
+    )
+    .unwrap();
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    let answer = lines.next().unwrap().unwrap();
+    assert!(answer.contains(r#""status":"ok""#), "{answer}");
+    // The store is open in the first process now.
+    let second = Command::new(bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["location", "add", "rtm"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(stdin);
+    assert!(first.wait().unwrap().success());
+    let out = second.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = Command::new(bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["location", "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains("ams") && listed.contains("rtm"), "{listed}");
+}

@@ -16,6 +16,13 @@ fn storage(err: sled::Error) -> Error {
     Error::Storage(err.to_string())
 }
 
+/// Whether opening failed because another process holds the store's lock. sled 0.34 reports
+/// that as `ErrorKind::Other` with the lock's own error in its words, so both are looked at.
+fn held_by_another(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::WouldBlock
+        || err.to_string().starts_with("could not acquire lock on")
+}
+
 impl SledStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path, wait: Duration) -> Result<SledStore> {
@@ -27,7 +34,7 @@ impl SledStore {
                 .open()
             {
                 Ok(db) => return Ok(SledStore { db }),
-                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                Err(sled::Error::Io(e)) if held_by_another(&e) => {
                     if start.elapsed() >= wait {
                         return Err(Error::Storage(format!(
                             "the store {} is in use by another waybill process",
