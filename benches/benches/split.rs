@@ -39,7 +39,8 @@ fn rates<const N: usize>(orders: &[Arc<SplitInput>], runs: [&Contender; N]) -> [
 }
 
 fn bench(c: &mut Criterion) {
-    let strategy = Strategy::load("split_shipments", &[strategies_dir()]).expect("loads");
+    let strategy =
+        Strategy::load("split_shipments", &Strategy::library(&[strategies_dir()])).expect("loads");
     let chain = [strategy];
     // Shared, as the engine hands them to strategies: no copy per call.
     let small: Vec<Arc<SplitInput>> = workload(ORDERS, 5, 10, 7)

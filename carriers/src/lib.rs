@@ -45,12 +45,35 @@ impl Carriers {
         Library::new("carrier", self.dirs.clone(), BUILTIN)
     }
 
-    /// Loads the adapter `spec`: a path ending in `.rhai`, an id in the folders, or a built-in id.
-    /// Its configuration is the one of its id: the spec, or a file's stem.
-    pub fn load(&self, spec: &str) -> Result<Adapter> {
-        let source = self.library().find(spec)?;
-        let config = self.config.get(&source.name).cloned().unwrap_or_default();
-        Adapter::compile(&source.text, source.path, &config)
+    /// Loads the adapter of carrier `id`, from the folders or the built-in ones, with that id's
+    /// configuration. `id` must be a plain name, and the script must declare that same id, so
+    /// no script gets another carrier's configuration.
+    pub fn load(&self, id: &str) -> Result<Adapter> {
+        let source = self.library().find(id)?;
+        let config = self.config.get(id).cloned().unwrap_or_default();
+        let adapter = Adapter::compile(&source.text, source.path.clone(), &config)?;
+        if adapter.meta.id != id {
+            return Err(Error::bad_input(format!(
+                "carrier adapter {} declares id `{}`; the file of carrier `{id}` must declare `{id}`",
+                source.path.display(),
+                adapter.meta.id
+            )));
+        }
+        Ok(adapter)
+    }
+
+    /// Checks that `id` names a known carrier (see [`Carriers::ids`]), with the known ones
+    /// listed or the nearest suggested when it does not.
+    pub fn check_known(&self, id: &str) -> Result<()> {
+        waybill_script::check_name("carrier", id)?;
+        let ids = self.ids();
+        if ids.iter().any(|known| known == id) {
+            return Ok(());
+        }
+        Err(Error::bad_input_with(
+            format!("no carrier `{id}`"),
+            waybill_script::suggest::help(id, ids.iter().map(String::as_str)),
+        ))
     }
 
     /// Every carrier id: the folders' and the built-in ones, sorted.

@@ -18,7 +18,7 @@ pub fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
 }
 
 fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
-    let dirs = open::strategy_dirs(cli);
+    let mut strategies = open::strategies(cli);
     let workload = match (&args.orders_file, &args.stock_file, &args.locations_file) {
         (Some(o), Some(s), Some(l)) => bench::from_files(o, s, l)?,
         _ => {
@@ -36,9 +36,10 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
         }
     };
     let specs: Vec<String> = if args.strategies.is_empty() {
-        Strategy::names(&dirs)
+        strategies
+            .names()
             .into_iter()
-            .filter(|n| Strategy::load(n, &dirs).is_ok_and(|s| !s.is_post_splitter()))
+            .filter(|n| Strategy::load(n, &strategies).is_ok_and(|s| !s.is_post_splitter()))
             .collect()
     } else {
         args.strategies.clone()
@@ -47,7 +48,10 @@ fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {
         .iter()
         .map(|spec| {
             spec.split('+')
-                .map(|name| Strategy::load(name.trim(), &dirs).map_err(Error::from))
+                .map(|spec| {
+                    let name = strategies.typed(spec.trim())?;
+                    Strategy::load(&name, &strategies).map_err(Error::from)
+                })
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;

@@ -93,13 +93,21 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             change,
         } => {
             let config = open::input(set)?;
+            // A path typed here is the operator's choice; the command itself carries names.
+            let mut strategies = open::strategies(cli);
+            let strategy = strategy
+                .iter()
+                .map(|spec| strategies.typed(spec))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
             let command = Command::ShipmentSplit {
                 order: order.clone(),
-                strategy: strategy.clone(),
+                strategy,
                 config: config.into_iter().collect(),
                 dry_run: *dry_run,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            let reply = open::executor(cli)?
+                .with_strategies(strategies)
+                .run(open::request(cli, change, command))?;
             if !cli.json {
                 if let Some(p) = &reply.proposal {
                     out!("{}", crate::print::proposal(p, ""));

@@ -8,12 +8,12 @@ use waybill_engine::{Error, Result};
 
 /// Runs a `strategy` subcommand.
 pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
-    let dirs = open::strategy_dirs(cli);
+    let strategies = open::strategies(cli);
     match cmd {
         StrategyCommand::List => {
             let mut rows = Vec::new();
-            for name in Strategy::names(&dirs) {
-                let s = Strategy::load(&name, &dirs)?;
+            for name in strategies.names() {
+                let s = Strategy::load(&name, &strategies)?;
                 let kind = if s.is_post_splitter() {
                     "post-splitter"
                 } else {
@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, cmd: &StrategyCommand) -> Result<()> {
             let samples = split::samples();
             for (name, input) in &samples {
                 let result = if strategy.is_post_splitter() {
-                    Strategy::load("split_shipments", &dirs)
+                    Strategy::load("split_shipments", &strategies)
                         .and_then(|first| split::propose(&[first, strategy.clone()], input))
                 } else {
                     split::propose(std::slice::from_ref(&strategy), input)

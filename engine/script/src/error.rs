@@ -18,6 +18,14 @@ pub enum ScriptError {
         /// The nearest known name, or the list of them.
         help: String,
     },
+    /// A script was asked for by something that is not a plain name (a path, say).
+    #[error("`{name}` is not a {kind} name: a name is letters, digits, `_` and `-` (a file path is taken only when typed on the command line)")]
+    BadName {
+        /// What was looked for (`strategy`, `carrier`).
+        kind: &'static str,
+        /// What was asked for (cut to the longest name).
+        name: String,
+    },
     /// The script's file could not be read.
     #[error("cannot read {kind} {}: {message}", .path.display())]
     Unreadable {

@@ -16,5 +16,5 @@ mod value;
 
 pub use error::ScriptError;
 pub use host::{outside_time_limit, Limits, ScriptHost};
-pub use library::{Library, Source};
+pub use library::{check_name, is_path, Library, Source, MAX_NAME_LEN};
 pub use value::json_to_dynamic;

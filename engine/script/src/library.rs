@@ -1,5 +1,7 @@
-//! The one loader for named scripts: a name resolves in the configured folders, then among the
-//! built-in scripts compiled into waybill; a path is taken as it is.
+//! The one loader for named scripts. A name is a plain identifier ([`check_name`]); it resolves
+//! among the files the operator named on the command line, then in the configured folders, then
+//! among the built-in scripts compiled into waybill. A path is never taken from data: only the
+//! operator turns one into a name, with [`Library::typed`].
 
 use crate::{suggest, ScriptError};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,36 @@ pub struct Source {
 pub struct Library {
     kind: &'static str,
     dirs: Vec<PathBuf>,
+    files: Vec<PathBuf>,
     builtin: &'static [(&'static str, &'static str)],
+}
+
+/// The longest script name.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Checks that `name` is a plain script name: ASCII letters, digits, `_` and `-`, starting with
+/// a letter, digit or `_`, at most [`MAX_NAME_LEN`] long. Nothing else can name a file.
+pub fn check_name(kind: &'static str, name: &str) -> Result<(), ScriptError> {
+    let plain = !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && !name.starts_with('-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        Ok(())
+    } else {
+        Err(ScriptError::BadName {
+            kind,
+            name: name.chars().take(MAX_NAME_LEN).collect(),
+        })
+    }
+}
+
+/// Whether an operator's `spec` is a file path rather than a name: it ends in `.rhai` or holds
+/// a path separator.
+pub fn is_path(spec: &str) -> bool {
+    spec.ends_with(".rhai") || spec.contains('/') || spec.contains('\\')
 }
 
 impl Library {
@@ -34,21 +65,43 @@ impl Library {
         Library {
             kind,
             dirs,
+            files: Vec::new(),
             builtin,
         }
     }
 
-    /// Finds `spec`: a path ending in `.rhai`, a name in the folders, or a built-in name.
-    pub fn find(&self, spec: &str) -> Result<Source, ScriptError> {
-        if spec.ends_with(".rhai") {
-            return self.read(Path::new(spec));
+    /// What the operator typed on the command line: a path becomes a name (its file's stem),
+    /// found before every other script of that name; a name stays a name.
+    pub fn typed(&mut self, spec: &str) -> Result<String, ScriptError> {
+        if !is_path(spec) {
+            return Ok(spec.to_string());
         }
-        if let Some(path) = self
-            .dirs
+        let path = PathBuf::from(spec);
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        check_name(self.kind, &name)?;
+        self.files.retain(|f| f.file_stem() != path.file_stem());
+        self.files.push(path);
+        Ok(name)
+    }
+
+    /// Finds the script named `spec`: a file the operator named, a script in the folders, or a
+    /// built-in one. Anything but a plain name is refused.
+    pub fn find(&self, spec: &str) -> Result<Source, ScriptError> {
+        check_name(self.kind, spec)?;
+        let typed = self
+            .files
             .iter()
-            .map(|d| d.join(format!("{spec}.rhai")))
-            .find(|p| p.exists())
-        {
+            .find(|f| f.file_stem().is_some_and(|s| s == spec));
+        let in_folder = || {
+            self.dirs
+                .iter()
+                .map(|d| d.join(format!("{spec}.rhai")))
+                .find(|p| p.is_file())
+        };
+        if let Some(path) = typed.cloned().or_else(in_folder) {
             let mut source = self.read(&path)?;
             source.name = spec.to_string();
             return Ok(source);
@@ -66,6 +119,13 @@ impl Library {
             name: spec.to_string(),
             help: suggest::help(spec, names.iter().map(String::as_str)),
         })
+    }
+
+    /// Whether `name` was a file the operator named (not a folder's or a built-in script).
+    pub fn is_typed(&self, name: &str) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.file_stem().is_some_and(|s| s == name))
     }
 
     /// Reads the script at `path`, named after its stem.
@@ -101,7 +161,13 @@ impl Library {
                     .strip_suffix(".rhai")
                     .map(String::from)
             })
+            .filter(|name| check_name(self.kind, name).is_ok())
             .chain(self.builtin.iter().map(|(name, _)| name.to_string()))
+            .chain(
+                self.files
+                    .iter()
+                    .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned())),
+            )
             .collect();
         names.sort();
         names.dedup();
@@ -132,6 +198,37 @@ mod tests {
         assert_eq!(err.to_string(), "no strategy `shiped`");
         assert_eq!(err.help(), Some("did you mean `shipped`?"));
         assert_eq!(library.names(), vec!["shipped".to_string()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_plain_names_resolve_and_paths_only_when_typed() {
+        let library = Library::new("strategy", vec![PathBuf::from(".")], BUILTIN);
+        for bad in [
+            "../../outside/evil",
+            "/etc/passwd",
+            "a.rhai",
+            ".",
+            "..",
+            "",
+            "a b",
+            "-x",
+        ] {
+            let err = library.find(bad).unwrap_err();
+            assert!(matches!(err, ScriptError::BadName { .. }), "{bad}: {err}");
+        }
+        assert!(check_name("strategy", &"a".repeat(MAX_NAME_LEN)).is_ok());
+        assert!(check_name("strategy", &"a".repeat(MAX_NAME_LEN + 1)).is_err());
+        let dir = std::env::temp_dir().join(format!("waybill-typed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("mine.rhai");
+        std::fs::write(&file, "fn h() { 3 }").unwrap();
+        let mut typed = Library::new("strategy", vec![], BUILTIN);
+        assert!(typed.find("mine").is_err());
+        let name = typed.typed(&file.display().to_string()).unwrap();
+        assert_eq!(name, "mine");
+        assert_eq!(typed.find("mine").unwrap().text, "fn h() { 3 }");
+        assert!(typed.is_typed("mine") && !typed.is_typed("shipped"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,7 +12,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use waybill_script::Library;
 use waybill_workflow::model::{EntityRef, Location, OrderAggregate};
 use waybill_workflow::rules::format::InventoryModelDef;
 use waybill_workflow::{Actor, Applied, Lifecycle, NewShipment, Refusal, Workflow};
@@ -37,7 +37,7 @@ pub struct Coordinator<'a> {
     lifecycle: &'a Lifecycle,
     stock: &'a dyn StockSource,
     locations: &'a [Location],
-    strategy_dirs: &'a [PathBuf],
+    strategies: &'a Library,
 }
 
 /// The inventory model serving the order's market, if the rules declare one.
@@ -56,18 +56,18 @@ pub fn inventory_model<'w>(
 
 impl<'a> Coordinator<'a> {
     /// A coordinator over every known location, reading stock from `stock` and strategies
-    /// from `strategy_dirs` (then the built-in ones).
+    /// from `strategies`.
     pub fn new(
         lifecycle: &'a Lifecycle,
         stock: &'a dyn StockSource,
         locations: &'a [Location],
-        strategy_dirs: &'a [PathBuf],
+        strategies: &'a Library,
     ) -> Coordinator<'a> {
         Coordinator {
             lifecycle,
             stock,
             locations,
-            strategy_dirs,
+            strategies,
         }
     }
 
@@ -126,7 +126,7 @@ impl<'a> Coordinator<'a> {
         };
         names
             .iter()
-            .map(|n| Strategy::load(n, self.strategy_dirs))
+            .map(|n| Strategy::load(n, self.strategies))
             .collect()
     }
 

@@ -30,10 +30,9 @@ impl Strategy {
         Library::new("strategy", dirs.to_vec(), BUILTIN)
     }
 
-    /// Finds `spec` (a path ending in `.rhai`, a name in `dirs`, or a built-in name) and
-    /// compiles it.
-    pub fn load(spec: &str, dirs: &[PathBuf]) -> Result<Strategy> {
-        let source = Self::library(dirs).find(spec)?;
+    /// Finds the strategy `name` in `library` (see [`Library::find`]) and compiles it.
+    pub fn load(name: &str, library: &Library) -> Result<Strategy> {
+        let source = library.find(name)?;
         Self::compile_named(&source.text, &source.name, source.path)
     }
 
@@ -72,11 +71,6 @@ impl Strategy {
             ast,
             description,
         })
-    }
-
-    /// The strategy names in `dirs` and the built-in ones, sorted.
-    pub fn names(dirs: &[PathBuf]) -> Vec<String> {
-        Self::library(dirs).names()
     }
 
     /// Whether it is a post-splitter.

@@ -50,6 +50,7 @@ fn run(
     let result = exec.run(Request {
         command: command.clone(),
         role: None,
+        acting_as: None,
         key: None,
     });
     if let Err(e) = &result {
@@ -220,7 +221,7 @@ proptest! {
         }
         let lines: Vec<SplitLine> = qtys.iter().enumerate().map(|(i, q)| SplitLine { id: format!("l{i}"), sku: SKUS[i % 3].into(), qty: *q, weight_g: 100, category: None, price: 100 }).collect();
         let input = SplitInput { order: "P".into(), market: None, partial_delivery: partial, lat: Some(52.5), lng: Some(4.0), country: "NL".into(), lines: lines.clone(), locations, stock: StockView::new(levels.clone()), cutoff, config: BTreeMap::new() };
-        let chosen = SplitStrategy::load(strategy, &[]).unwrap();
+        let chosen = SplitStrategy::load(strategy, &SplitStrategy::library(&[])).unwrap();
         let proposal = propose(&[chosen], &input).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for line in &lines {
             let packed: i64 = proposal.packages.iter().flat_map(|p| &p.items).filter(|i| i.line == line.id).map(|i| i64::from(i.qty)).sum();

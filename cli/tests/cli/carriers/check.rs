@@ -175,8 +175,8 @@ fn unknown_and_unreadable_scripts_are_named_and_write_nothing() {
         &["shipment", "label", "SHP-1", "--carrier", "no/such.rhai"],
     );
     assert!(
-        err.contains("error: cannot read carrier no/such.rhai:"),
-        "{err}"
+        err.contains("error: carrier `no/such.rhai` is not an id"),
+        "a carrier is named, never a path: {err}"
     );
     let err = s.fails(
         2,

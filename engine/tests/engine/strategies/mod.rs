@@ -26,7 +26,7 @@ fn dir() -> PathBuf {
 }
 
 fn load(name: &str) -> Strategy {
-    Strategy::load(name, &[dir()]).unwrap_or_else(|e| panic!("{name}: {e}"))
+    Strategy::load(name, &Strategy::library(&[dir()])).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn weighing(mut l: SplitLine, grams: i64) -> SplitLine {

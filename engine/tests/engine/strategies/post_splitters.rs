@@ -191,6 +191,6 @@ fn chains_must_start_with_a_splitter_followed_by_post_splitters() {
     assert!(err.contains("`by_weight` is a post-splitter"), "{err}");
     let err = try_run(&["split_shipments", "no_split"], &input).unwrap_err();
     assert!(err.contains("`no_split` is a splitter"), "{err}");
-    let err = Strategy::load("split_shipment", &[dir()]).unwrap_err();
+    let err = Strategy::load("split_shipment", &Strategy::library(&[dir()])).unwrap_err();
     assert!(err.to_string().contains("split_shipments"), "{err}");
 }

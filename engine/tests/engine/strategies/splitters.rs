@@ -19,7 +19,7 @@ fn the_issue_example() {
 
 #[test]
 fn names_list_every_shipped_strategy() {
-    let names = Strategy::names(&[dir()]);
+    let names = Strategy::library(&[dir()]).names();
     let mut expected: Vec<&str> = SPLITTERS.iter().chain(&POST_SPLITTERS).copied().collect();
     expected.sort();
     assert_eq!(names, expected);
