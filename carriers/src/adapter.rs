@@ -195,9 +195,7 @@ impl Adapter {
     fn metadata(value: Dynamic) -> std::result::Result<Metadata, String> {
         let m = map_of(value, "metadata()")?;
         let id = text(&m, "id", "metadata")?;
-        if !waybill_workflow::model::order::valid_id(&id) {
-            return Err(format!("id `{id}` is not a valid id"));
-        }
+        waybill_workflow::model::limits::check_id("metadata.id", &id)?;
         let services = match m.get("services") {
             None => Vec::new(),
             Some(v) => array_of(v.clone(), "metadata.services")?

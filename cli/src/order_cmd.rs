@@ -131,10 +131,13 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                     format!(
                         "refused {} ({who}): {}",
                         r.event,
-                        r.reason.unwrap_or_default()
+                        crate::print::text(&r.reason.unwrap_or_default())
                     )
                 } else if r.machine == "command" {
-                    let reason = r.reason.map(|x| format!(": {x}")).unwrap_or_default();
+                    let reason = r
+                        .reason
+                        .map(|x| format!(": {}", crate::print::text(&x)))
+                        .unwrap_or_default();
                     format!("{} ({who}){reason}", r.event)
                 } else if r.from == r.to {
                     format!("{} {} stays {} ({who})", r.machine, r.event, r.to)
@@ -190,10 +193,10 @@ pub fn describe(agg: &OrderAggregate) -> String {
     if c.name.is_some() || c.email.is_some() {
         out += &format!(
             "  customer: {} {}\n",
-            c.name.clone().unwrap_or_default(),
+            crate::print::text(c.name.as_deref().unwrap_or_default()),
             c.email
                 .as_ref()
-                .map(|e| format!("<{e}>"))
+                .map(|e| format!("<{}>", crate::print::text(e)))
                 .unwrap_or_default()
         );
     }
@@ -230,7 +233,7 @@ pub fn describe(agg: &OrderAggregate) -> String {
             "  note {} ({}): {}\n",
             n.at.format("%Y-%m-%d %H:%M"),
             n.by,
-            n.text
+            crate::print::text(&n.text)
         );
     }
     out

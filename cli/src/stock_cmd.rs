@@ -49,7 +49,7 @@ pub fn location(cli: &Cli, cmd: &LocationCommand) -> Result<()> {
                     outln!(
                         "{}  {}  priority {}  {}{at}{hold}",
                         l.id,
-                        l.name,
+                        crate::print::text(&l.name),
                         l.priority,
                         l.country.clone().unwrap_or_default()
                     );

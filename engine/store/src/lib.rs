@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod bounds;
 pub mod codec;
 mod command;
 mod error;

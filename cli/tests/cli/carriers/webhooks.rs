@@ -224,11 +224,21 @@ fn a_manual_code_with_a_wrong_check_digit_is_bad_input() {
         shipment["carrier_handled"], false,
         "typed codes are not a label"
     );
-    // A carrier without an adapter is taken as typed, without a URL.
-    s.ok(&["shipment", "edit", "SHP-1", "--tracking", "X1@othercarrier"]);
-    let shipment = s.shipment("SHP-1");
-    assert_eq!(shipment["tracking"][2]["carrier"], "othercarrier");
-    assert!(shipment["tracking"][2]["url"].is_null(), "{shipment}");
+    // A carrier without an adapter is refused, with the known ones listed.
+    let before = s.dump_text();
+    let err = s.fails(
+        2,
+        &["shipment", "edit", "SHP-1", "--tracking", "X1@othercarrier"],
+    );
+    assert!(
+        err.contains("no carrier `othercarrier`") && err.contains("`nationalpost`"),
+        "{err}"
+    );
+    assert_eq!(
+        before,
+        s.dump_text(),
+        "an unknown carrier changed the store"
+    );
     // A typed code is indexed, so that carrier's webhooks find the shipment.
     let out = s.webhook("nationalpost", "in_transit");
     assert!(out.contains("fired ship"), "{out}");

@@ -44,7 +44,7 @@ fn sales_portal_may_look_but_not_change_shipments() {
         (&["shipment", "fire", "SHP-1", "process"], "process"),
         (&["shipment", "fire", "SHP-1", "ship"], "ship"),
         (
-            &["shipment", "edit", "SHP-1", "--carrier", "dhl"],
+            &["shipment", "edit", "SHP-1", "--carrier", "manual"],
             "shipment.edit",
         ),
         (&["shipment", "delete", "SHP-1", "--yes"], "shipment.delete"),

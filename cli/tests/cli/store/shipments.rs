@@ -20,7 +20,7 @@ fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
         "--item",
         "l1:1",
         "--tracking",
-        "TRK1@postnl",
+        "TRK1@manual",
     ]);
     assert!(out.contains("ok: shipment.create shipment SHP-1"), "{out}");
     assert!(
@@ -61,7 +61,7 @@ fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
     let shp = s.json(&["shipment", "show", "SHP-1"]);
     assert_eq!(shp["order_id"], "ORD-1");
     assert_eq!(shp["tracking"][0]["code"], "TRK1");
-    assert_eq!(shp["tracking"][0]["carrier"], "postnl");
+    assert_eq!(shp["tracking"][0]["carrier"], "manual");
     let text = s.ok(&["shipment", "list", "--order", "ORD-1"]);
     let ids: Vec<&str> = text.lines().map(|l| l.split(' ').next().unwrap()).collect();
     assert_eq!(ids, ["SHP-1", "SHP-2", "SHP-3"], "{text}");
@@ -107,7 +107,7 @@ fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
         "edit",
         "SHP-2",
         "--tracking",
-        "TRK2@dhl",
+        "TRK2@manual",
         "--expected-delivery",
         "2026-12-01",
         "--item",
@@ -123,7 +123,7 @@ fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
     assert!(text.contains("expected delivery 2026-12-01"), "{text}");
     let shp = s.json(&["shipment", "show", "SHP-2"]);
     assert_eq!(shp["expected_delivery"], "2026-12-01");
-    assert_eq!(shp["tracking"][0]["carrier"], "dhl");
+    assert_eq!(shp["tracking"][0]["carrier"], "manual");
 
     // delete: gone from the order, the index and the listing; its items are free again.
     let out = s.expect(&["shipment", "delete", "SHP-3", "--yes"], 0);

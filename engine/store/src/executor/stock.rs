@@ -4,7 +4,7 @@
 use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use waybill_workflow::model::{order::valid_id, EntityRef, Location, OrderAggregate};
+use waybill_workflow::model::{EntityRef, Location, OrderAggregate};
 use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Refusal};
 
@@ -13,12 +13,6 @@ impl Executor {
     pub(super) fn add_location(&mut self, location: &Location, ctx: Ctx) -> Result<Reply> {
         let entity = EntityRef::System(format!("location {}", location.id));
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
-        if !valid_id(&location.id) {
-            return Err(Error::bad_input(format!(
-                "location id `{}` must be 1-64 letters, digits, `-`, `_` or `.`",
-                location.id
-            )));
-        }
         let valid = |v: Option<f64>, max: f64| v.is_none_or(|v| v.is_finite() && v.abs() <= max);
         if !valid(location.lat, 90.0)
             || !valid(location.lng, 180.0)

@@ -15,7 +15,7 @@ pub use outcome::{
 use crate::compiled::Workflow;
 use crate::error::{Error, Result};
 use crate::model::{
-    order::valid_id, EntityRef, Order, OrderAggregate, OrderSpec, Shipment, ShipmentItem, Tracking,
+    limits::check_id, EntityRef, Order, OrderAggregate, OrderSpec, Shipment, ShipmentItem, Tracking,
 };
 use crate::rules::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,8 +31,7 @@ pub fn check_tracking(tracking: &[Tracking]) -> Result<()> {
     Ok(())
 }
 
-/// The role automatic and cascaded transitions run as.
-pub const SYSTEM_ROLE: &str = "system";
+pub use crate::rules::format::SYSTEM_ROLE;
 
 /// The tag that marks shipment states which no longer hold their items.
 pub const RELEASED_TAG: &str = "released";
@@ -106,6 +105,30 @@ impl Lifecycle {
         Err(Error::bad_input_with(
             format!("unknown role `{}`", actor.role),
             waybill_script::suggest::help(&actor.role, roles),
+        ))
+    }
+
+    /// Checks a role that a user asks to act as: a role of the rules, and never `system`,
+    /// which is the engine's own.
+    pub fn check_user_role(&self, role: &str) -> Result<()> {
+        if role == SYSTEM_ROLE {
+            return Err(Error::bad_input(format!(
+                "`{SYSTEM_ROLE}` is waybill's own role for automatic transitions; no user can act as it"
+            )));
+        }
+        self.check_actor(&Actor::role(role))
+    }
+
+    /// Checks that a caller of role `caller` may send a command as `role`: its own role, or
+    /// one the rules' `act_as:` lists for it.
+    pub fn check_acting_as(&self, caller: &str, role: &str) -> Result<()> {
+        self.check_user_role(role)?;
+        if self.workflow.may_act_as(caller, role) {
+            return Ok(());
+        }
+        Err(Error::bad_input_with(
+            format!("role `{caller}` may not act as `{role}`"),
+            format!("the rules' `act_as:` would have to list `{role}` under `{caller}`"),
         ))
     }
 
@@ -184,11 +207,7 @@ impl Lifecycle {
     ) -> Result<Applied> {
         let order_ref = EntityRef::Order(agg.order.spec.id.clone());
         self.authorize("shipment.create", &order_ref, actor)?;
-        if !valid_id(id) {
-            return Err(Error::bad_input(format!(
-                "shipment id `{id}` is not a valid id"
-            )));
-        }
+        check_id("shipment id", id).map_err(Error::bad_input)?;
         let refuse =
             |message: String| -> Error { Refusal::command(&order_ref, "shipment.create", message) };
         if !agg.order.spec.kind.ships() {

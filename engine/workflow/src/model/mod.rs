@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod carrier_status;
+pub mod limits;
 pub mod money;
 pub mod order;
 pub mod shipment;

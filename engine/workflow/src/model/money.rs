@@ -11,10 +11,16 @@ impl Money {
     /// Zero.
     pub const ZERO: Money = Money(0);
 
-    /// Parses `12`, `12.5` or `12.50` (at most two decimals; a leading `-` is allowed).
+    /// Parses `12`, `12.5` or `12.50`: digits with at most two decimals (every currency is
+    /// kept in hundredths), a leading `-` allowed, nothing else: no spaces, no exponent, no
+    /// thousands separators. A JSON number follows the same rule, read as it is written.
     pub fn parse(text: &str) -> Result<Money, String> {
-        let text = text.trim();
-        let bad = || format!("`{text}` is not an amount of money (write e.g. 12.50)");
+        let bad = || {
+            format!(
+                "{} is not an amount of money (write e.g. 12.50: digits, at most two decimals, no spaces)",
+                super::limits::shown(text)
+            )
+        };
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -82,5 +88,16 @@ mod tests {
         assert!(Money::parse("abc").is_err());
         assert!(Money::parse("").is_err());
         assert!(Money::parse("99999999999999999999").is_err());
+        for bad in [
+            " 12.50", "12.50 ", "1 000", "1e3", "12,50", "+3", "1.2.3", "-",
+        ] {
+            assert!(Money::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            Money::from_json(&serde_json::json!(12.5)),
+            Ok(Money(1250)),
+            "a JSON number reads as written"
+        );
+        assert!(Money::from_json(&serde_json::json!(12.505)).is_err());
     }
 }

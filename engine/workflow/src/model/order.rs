@@ -1,5 +1,8 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
+use super::limits::{
+    check_id, check_price, check_qty, check_text, collect, shown, MAX_LINES, MAX_TEXT_LEN,
+};
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -48,6 +51,19 @@ pub struct Customer {
     /// Contact e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl Customer {
+    /// Checks the name and e-mail against the bounds of free text.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(name) = &self.name {
+            check_text("customer.name", name, MAX_TEXT_LEN)?;
+        }
+        if let Some(email) = &self.email {
+            check_text("customer.email", email, MAX_TEXT_LEN)?;
+        }
+        Ok(())
+    }
 }
 
 /// One order line.
@@ -171,45 +187,71 @@ impl OrderSpec {
         Ok(spec)
     }
 
-    /// Checks what serde cannot: ids, quantities, prices, codes. Returns every problem found.
+    /// Checks what serde cannot: ids, quantities, prices, codes and the bounds of
+    /// [`limits`](super::limits). Returns every problem found, in time linear in the order's size.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        if !valid_id(&self.id) {
-            problems.push(format!(
-                "order id `{}` must be 1-64 letters, digits, `-`, `_` or `.`",
-                self.id
-            ));
+        let mut check = |result| collect(&mut problems, result);
+        check(check_id("order id", &self.id));
+        check(self.customer.check());
+        if let Some(market) = &self.market {
+            check(check_id("market", market));
+        }
+        let shipping = &self.shipping;
+        for (what, value) in [
+            ("shipping.method", &shipping.method),
+            ("shipping.pickup_location", &shipping.pickup_location),
+            ("shipping.carrier", &shipping.carrier),
+        ] {
+            if let Some(value) = value {
+                check(check_id(what, value));
+            }
+        }
+        let address = &shipping.address;
+        for (what, value) in [
+            ("shipping.address.postcode", &address.postcode),
+            ("shipping.address.city", &address.city),
+            ("shipping.address.street", &address.street),
+        ] {
+            if let Some(value) = value {
+                check(check_text(what, value, MAX_TEXT_LEN));
+            }
         }
         if self.lines.is_empty() {
             problems.push("`lines` is empty: an order needs at least one line".into());
         }
-        for (i, line) in self.lines.iter().enumerate() {
-            if !valid_id(&line.id) {
-                problems.push(format!("lines[{i}].id `{}` is not a valid id", line.id));
-            }
-            if self.lines[..i].iter().any(|l| l.id == line.id) {
-                problems.push(format!("lines[{i}].id `{}` is used twice", line.id));
-            }
-            if line.sku.trim().is_empty() {
-                problems.push(format!("lines[{i}].sku is empty"));
-            }
-            if line.qty == 0 {
-                problems.push(format!("lines[{i}].qty must be at least 1"));
-            }
-            if line.price < Money::ZERO {
-                problems.push(format!("lines[{i}].price {} is negative", line.price));
-            }
+        if self.lines.len() > MAX_LINES {
+            problems.push(format!(
+                "the order has {} lines; at most {MAX_LINES} are allowed",
+                self.lines.len()
+            ));
+            return problems;
         }
-        let country = &self.shipping.address.country;
+        let mut seen = std::collections::HashSet::with_capacity(self.lines.len());
+        for (i, line) in self.lines.iter().enumerate() {
+            let mut check = |result| collect(&mut problems, result);
+            check(check_id(&format!("lines[{i}].id"), &line.id));
+            if !seen.insert(line.id.as_str()) {
+                check(Err(format!("lines[{i}].id `{}` is used twice", line.id)));
+            }
+            check(check_id(&format!("lines[{i}].sku"), &line.sku));
+            check(check_qty(&format!("lines[{i}].qty"), line.qty));
+            if let Some(category) = &line.category {
+                check(check_id(&format!("lines[{i}].category"), category));
+            }
+            check(check_price(&format!("lines[{i}].price"), line.price));
+        }
+        let country = &address.country;
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
             problems.push(format!(
-                "shipping.address.country `{country}` must be a two-letter code like NL"
+                "shipping.address.country {} must be a two-letter code like NL",
+                shown(country)
             ));
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_alphabetic()) {
             problems.push(format!(
-                "currency `{}` must be a three-letter code like EUR",
-                self.currency
+                "currency {} must be a three-letter code like EUR",
+                shown(&self.currency)
             ));
         }
         problems
@@ -230,15 +272,6 @@ impl OrderSpec {
                 .map(Money)
         })
     }
-}
-
-/// Whether `id` is a safe identifier: 1-64 of letters, digits, `-`, `_`, `.`.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A note on an order (seed 002).

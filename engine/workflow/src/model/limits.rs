@@ -1,0 +1,145 @@
+//! What the engine accepts from outside: one definition of an id, and bounds on free text,
+//! quantities, lines and input sizes. Every entry point (order files, apply lines, the CLI's
+//! arguments, carrier answers) checks its values with these, so a value that is refused on one
+//! is refused on all. docs/SECURITY.md lists them.
+
+use super::money::Money;
+
+/// The longest id (order, line, shipment, location, SKU, category, market), in bytes.
+pub const MAX_ID_LEN: usize = 64;
+/// The longest free-text value (a name, an e-mail, an address field), in bytes.
+pub const MAX_TEXT_LEN: usize = 1024;
+/// The longest note, in bytes.
+pub const MAX_NOTE_LEN: usize = 16 * 1024;
+/// The most lines an order may have.
+pub const MAX_LINES: usize = 10_000;
+/// The largest quantity of one line or shipment item.
+pub const MAX_QTY: u32 = 1_000_000;
+/// The largest input read at once: an order file, one apply line, a webhook body.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest unit price of a line: 999,999,999.99.
+pub const MAX_PRICE: Money = Money(99_999_999_999);
+
+/// Checks that `value` is an id: 1 to [`MAX_ID_LEN`] ASCII letters, digits, `-`, `_` and `.`,
+/// and not made of dots alone. So an id is printable, can't name another folder, and can't
+/// break a line of output. `what` says where it was found, e.g. `lines[2].sku`.
+pub fn check_id(what: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if value.len() > MAX_ID_LEN {
+        return Err(format!(
+            "{what} {} is {} bytes long; an id has at most {MAX_ID_LEN}",
+            shown(value),
+            value.len()
+        ));
+    }
+    let plain = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !plain || value.bytes().all(|b| b == b'.') {
+        return Err(format!(
+            "{what} {} is not an id: use letters, digits, `-`, `_` and `.` (not dots alone)",
+            shown(value)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a free-text value: at most `max` bytes, and no control characters but tab and
+/// newline. Text may hold any other character; the CLI prints it escaped.
+pub fn check_text(what: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.len() > max {
+        return Err(format!(
+            "{what} is {} bytes long; at most {max} are allowed",
+            value.len()
+        ));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+    {
+        return Err(format!(
+            "{what} holds the control character {}",
+            c.escape_unicode()
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a quantity: from 1 to [`MAX_QTY`].
+pub fn check_qty(what: &str, qty: u32) -> Result<(), String> {
+    if qty == 0 || qty > MAX_QTY {
+        return Err(format!("{what} must be from 1 to {MAX_QTY}, not {qty}"));
+    }
+    Ok(())
+}
+
+/// Checks a unit price: from 0 to [`MAX_PRICE`].
+pub fn check_price(what: &str, price: Money) -> Result<(), String> {
+    if price < Money::ZERO || price > MAX_PRICE {
+        return Err(format!("{what} {price} must be from 0.00 to {MAX_PRICE}"));
+    }
+    Ok(())
+}
+
+/// `value` as a message shows it: quoted, escaped, and cut after 40 characters.
+pub fn shown(value: &str) -> String {
+    let mut text: String = value
+        .chars()
+        .take(40)
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().nth(40).is_some() {
+        text.push('…');
+    }
+    format!("`{text}`")
+}
+
+/// Collects the problems of checks into `problems`.
+pub(crate) fn collect(problems: &mut Vec<String>, check: Result<(), String>) {
+    if let Err(problem) = check {
+        problems.push(problem);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_printable_and_name_no_folder() {
+        for good in ["ORD-1", "a", "sku_9.x", &"a".repeat(MAX_ID_LEN)] {
+            assert_eq!(check_id("id", good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "a/b",
+            "a\\b",
+            "a\nb",
+            "a\0b",
+            "a\u{202e}b",
+            "a b",
+            &"a".repeat(MAX_ID_LEN + 1),
+        ] {
+            assert!(check_id("id", bad).is_err(), "{bad:?}");
+        }
+        let err = check_id("lines[0].sku", "A\nB").unwrap_err();
+        assert!(
+            err.starts_with("lines[0].sku `A\\nB` is not an id"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn text_is_bounded_and_free_of_control_characters() {
+        assert_eq!(check_text("note", "two\nlines\tand ünïcode", 100), Ok(()));
+        assert!(check_text("name", &"x".repeat(11), 10).is_err());
+        assert!(check_text("name", "a\0b", 10).is_err());
+        assert!(check_text("name", "a\u{1b}[2Jb", 10).is_err());
+        assert_eq!(shown(&"x".repeat(50)), format!("`{}…`", "x".repeat(40)));
+    }
+}
