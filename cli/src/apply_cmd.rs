@@ -3,9 +3,10 @@
 
 use crate::args::{ApplyArgs, Cli};
 use crate::{exit, open};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::time::Instant;
 use waybill_engine::command::{Reply, Request};
+use waybill_engine::model::limits::MAX_INPUT_BYTES;
 use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
@@ -42,14 +43,36 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
         out.flush()
             .map_err(|e| Error::storage(format!("cannot write results: {e}")))
     };
-    for (index, line) in reader.lines().enumerate() {
-        let line =
-            line.map_err(|e| Error::bad_input(format!("cannot read line {}: {e}", index + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    let mut lines = Lines::new(reader);
+    let mut index = 0;
+    loop {
+        index += 1;
+        let line = match lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(e) => {
+                // What ran before the unreadable part is kept and reported.
+                flush_group(&mut exec, &mut pending, &mut out)?;
+                return Err(Error::bad_input(format!("cannot read line {index}: {e}")));
+            }
+        };
+        let line = match line {
+            Line::Text(text) if text.trim().is_empty() => continue,
+            Line::Text(text) => text,
+            Line::Bad(why) => {
+                counts[2] += 1;
+                let e = waybill_engine::store::Error::bad_input(format!("line {index} {why}"));
+                pending.push((index, Reply::error("?", &e)));
+                continue;
+            }
+        };
         let reply = match Request::from_json(&line) {
             Ok(request) => {
+                // The caller is whoever runs `apply`; a line's `as` is checked against it.
+                let request = Request {
+                    role: cli.role.clone(),
+                    ..request
+                };
                 let op = request.command.op();
                 match exec.execute(request) {
                     Ok(reply) => reply,
@@ -60,7 +83,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
             Err(e) => Reply::error("?", &e),
         };
         counts[reply.status as usize] += 1;
-        pending.push((index + 1, reply));
+        pending.push((index, reply));
         if pending.len() >= group_size {
             flush_group(&mut exec, &mut pending, &mut out)?;
         }
@@ -83,4 +106,68 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
         std::process::exit(exit::REFUSED);
     }
     Ok(())
+}
+
+/// One line of an apply file: its text, or why it can't be a command.
+enum Line {
+    Text(String),
+    Bad(String),
+}
+
+/// The lines of an apply file, each read up to [`MAX_INPUT_BYTES`]; a line that is too long or
+/// not UTF-8 is reported as such, and the lines after it are read as usual.
+struct Lines {
+    reader: Box<dyn BufRead>,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    fn new(reader: Box<dyn BufRead>) -> Lines {
+        Lines {
+            reader,
+            buf: Vec::new(),
+        }
+    }
+
+    fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        self.buf.clear();
+        let limit = MAX_INPUT_BYTES as u64 + 1;
+        let n = (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if self.buf.last() != Some(&b'\n') && n as u64 == limit {
+            self.skip_line()?;
+            return Ok(Some(Line::Bad(format!(
+                "is longer than {MAX_INPUT_BYTES} bytes"
+            ))));
+        }
+        match std::str::from_utf8(&self.buf) {
+            Ok(text) => Ok(Some(Line::Text(text.to_string()))),
+            Err(e) => Ok(Some(Line::Bad(format!(
+                "is not UTF-8 text (byte {} is not)",
+                e.valid_up_to() + 1
+            )))),
+        }
+    }
+
+    /// Reads past the end of the current line.
+    fn skip_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok(());
+            }
+            let (used, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (available.len(), false),
+            };
+            self.reader.consume(used);
+            if done {
+                return Ok(());
+            }
+        }
+    }
 }

@@ -28,6 +28,16 @@ pub struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How long to wait for another waybill process to release the store, in seconds, before
+    /// giving up.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 10.0,
+        env = "WAYBILL_WAIT",
+        value_name = "SECONDS"
+    )]
+    pub wait: f64,
     /// A folder of your own carrier adapters (*.rhai), searched before the built-in ones.
     #[arg(
         long = "carriers-dir",

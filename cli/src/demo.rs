@@ -37,6 +37,7 @@ impl Demo {
         let reply = self.exec.run(Request {
             command,
             role: Some(role.into()),
+            acting_as: None,
             key: None,
         });
         match reply {
@@ -120,7 +121,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     let engine = load::engine(cli)?;
     let store = SledStore::open(&dir, std::time::Duration::from_secs(5))?;
     let exec = Executor::new(engine, Box::new(store))?
-        .with_strategy_dirs(crate::open::strategy_dirs(cli))
+        .with_strategies(crate::open::strategies(cli))
         .with_carriers(crate::open::carriers(cli)?, Some(dir.join("labels")));
     let mut d = Demo { exec, step: 0 };
     outln!("waybill demo: two orders from checkout to doorstep, on a fresh store\n");
@@ -142,6 +143,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         d.exec.run(Request {
             command: Command::LocationAdd { location },
             role: None,
+            acting_as: None,
             key: None,
         })?;
     }
@@ -152,15 +154,14 @@ pub fn run(cli: &Cli) -> Result<()> {
         ("cgn", "POSTER", 3),
         ("rtm", "POSTER", 1),
     ] {
-        d.exec.run(Request {
-            command: Command::StockSet {
+        d.exec.run(Request::new(
+            Command::StockSet {
                 location: location.into(),
                 sku: sku.into(),
                 qty,
             },
-            role: None,
-            key: None,
-        })?;
+            None,
+        ))?;
     }
     outln!("set up: locations ams (priority 1), rtm (2), cgn (3); MUG-RED 2 at ams and 5 at rtm, TEE-M 4 at ams, POSTER 3 at cgn and 1 at rtm\n");
 

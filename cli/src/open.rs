@@ -9,25 +9,33 @@ use waybill_engine::store::SledStore;
 use waybill_engine::BadInput;
 use waybill_engine::{Error, Input, Result};
 
-/// How long to wait for another waybill process to release the store.
-const WAIT_FOR_STORE: Duration = Duration::from_secs(10);
-
 /// The executor over `--data` with `--rules`. The store opens on a second thread while the
 /// rules compile, since both take a few milliseconds of a one-shot command's time.
 pub fn executor(cli: &Cli) -> Result<Executor> {
     let data = cli.data.clone();
-    let opening = std::thread::spawn(move || SledStore::open(&data, WAIT_FOR_STORE));
+    let wait = wait(cli)?;
+    let opening = std::thread::spawn(move || SledStore::open(&data, wait));
     let engine = load::engine(cli);
     let store = opening
         .join()
         .map_err(|_| Error::storage("opening the store panicked"))??;
     let engine = engine?;
     if let Some(role) = &cli.role {
-        engine.check_actor(&waybill_engine::Actor::role(role))?;
+        engine.check_user_role(role)?;
     }
     Ok(Executor::new(engine, Box::new(store))?
-        .with_strategy_dirs(strategy_dirs(cli))
+        .with_strategies(strategies(cli))
         .with_carriers(carriers(cli)?, Some(cli.data.join("labels"))))
+}
+
+/// `--wait SECONDS` as a duration.
+fn wait(cli: &Cli) -> Result<Duration> {
+    Duration::try_from_secs_f64(cli.wait).map_err(|_| {
+        Error::bad_input(format!(
+            "--wait {} must be a number of seconds from 0",
+            cli.wait
+        ))
+    })
 }
 
 /// The carrier adapters: `--carriers`, then `carriers/` of the working folder, then the
@@ -51,13 +59,17 @@ pub fn carriers(cli: &Cli) -> Result<waybill_engine::carriers::Carriers> {
     })
 }
 
-/// Where strategies are looked up: `--strategies`, then `rules/strategies` of the working folder.
-pub fn strategy_dirs(cli: &Cli) -> Vec<std::path::PathBuf> {
-    cli.strategies_dir
+/// Where strategies are looked up: `--strategies`, then `rules/strategies` of the working
+/// folder, then the built-in ones. A file typed on the command line joins it with
+/// [`Library::typed`](waybill_engine::script::Library::typed).
+pub fn strategies(cli: &Cli) -> waybill_engine::script::Library {
+    let dirs: Vec<std::path::PathBuf> = cli
+        .strategies_dir
         .iter()
         .cloned()
         .chain([std::path::PathBuf::from("rules/strategies")])
-        .collect()
+        .collect();
+    waybill_engine::split::Strategy::library(&dirs)
 }
 
 /// A request for `command` from the command line's role and key.
@@ -65,6 +77,7 @@ pub fn request(cli: &Cli, change: &Change, command: Command) -> Request {
     Request {
         command,
         role: cli.role.clone(),
+        acting_as: None,
         key: change.idempotency_key.clone(),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
+use waybill_workflow::model::limits::MAX_INPUT_BYTES;
 use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
 use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Input, NewShipment, Refusal, ShipmentEdit, Step};
@@ -174,15 +175,47 @@ impl Command {
 pub struct Request {
     /// The command.
     pub command: Command,
-    /// The role to act as (default: the rules' default role).
+    /// The caller's role (default: the rules' default role). Never `system`.
     pub role: Option<String>,
+    /// The role the command asks to run as (an apply line's `as`): the caller's own, or one the
+    /// rules' `act_as:` lets the caller's role act as.
+    pub acting_as: Option<String>,
     /// A repeat with the same key returns the first reply and changes nothing.
     pub key: Option<String>,
 }
 
 impl Request {
-    /// Parses one JSON line: the command's fields plus optional `key` and `as`.
+    /// A request for `command` from a caller of `role` (`None`: the rules' default role).
+    pub fn new(command: Command, role: Option<String>) -> Request {
+        Request {
+            command,
+            role,
+            acting_as: None,
+            key: None,
+        }
+    }
+
+    /// What makes two requests the same request, for idempotency keys (Stripe's rule: a key
+    /// names one request): the SHA-256 of the command as JSON (object keys sorted, so it doesn't
+    /// depend on field order) with the role it runs as. It depends on the command's content
+    /// only, so it stays the same across upgrades that keep the command format.
+    pub fn fingerprint(&self, role: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let value = serde_json::json!({ "as": role, "command": self.command });
+        let digest = Sha256::digest(value.to_string().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Parses one JSON line: the command's fields plus optional `key` and `as` (which becomes
+    /// [`Request::acting_as`]; the caller's role is the reader's to set), at most
+    /// [`MAX_INPUT_BYTES`] long.
     pub fn from_json(line: &str) -> Result<Request> {
+        if line.len() > MAX_INPUT_BYTES {
+            return Err(Error::bad_input(format!(
+                "the line is {} bytes long; at most {MAX_INPUT_BYTES} are read",
+                line.len()
+            )));
+        }
         let mut value: serde_json::Value =
             serde_json::from_str(line).map_err(|e| Error::bad_input(format!("not JSON: {e}")))?;
         let object = value
@@ -195,9 +228,14 @@ impl Request {
             ))),
         };
         let key = object.remove("key").map(|v| text(v, "key")).transpose()?;
-        let role = object.remove("as").map(|v| text(v, "as")).transpose()?;
+        let acting_as = object.remove("as").map(|v| text(v, "as")).transpose()?;
         let command = serde_json::from_value(value).map_err(|e| Error::bad_input(e.to_string()))?;
-        Ok(Request { command, role, key })
+        Ok(Request {
+            command,
+            role: None,
+            acting_as,
+            key,
+        })
     }
 }
 

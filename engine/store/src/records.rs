@@ -62,3 +62,16 @@ pub struct OutboxEntry {
     /// The state reached.
     pub state: String,
 }
+
+/// The record kept under an idempotency key: the request it belongs to, by fingerprint, and
+/// the reply a repeat of that request gets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Remembered {
+    /// [`Request::fingerprint`](crate::Request::fingerprint) of the request. Records written
+    /// before fingerprints were kept have none, and answer any repeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The first reply.
+    #[serde(flatten)]
+    pub reply: crate::Reply,
+}

@@ -37,8 +37,9 @@ impl SledStore {
                 Err(sled::Error::Io(e)) if held_by_another(&e) => {
                     if start.elapsed() >= wait {
                         return Err(Error::Storage(format!(
-                            "the store {} is in use by another waybill process",
-                            dir.display()
+                            "another waybill process holds the store {}; gave up after waiting {:.1} s",
+                            dir.display(),
+                            wait.as_secs_f64()
                         )));
                     }
                     std::thread::sleep(Duration::from_millis(20));

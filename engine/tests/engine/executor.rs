@@ -20,6 +20,7 @@ fn request(command: Command) -> Request {
     Request {
         command,
         role: Some("backoffice".into()),
+        acting_as: None,
         key: None,
     }
 }

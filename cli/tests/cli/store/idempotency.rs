@@ -39,14 +39,14 @@ fn a_repeated_idempotency_key_replays_the_first_outcome_and_writes_nothing() {
     assert_eq!(again["status"], "ok");
     assert_unchanged("JSON repeat", &before, &s.dump());
 
-    // Same key, different input: still the first outcome, still nothing written.
+    // The same request again, as text: the first outcome, nothing written.
     let out = s.ok(&[
         "order",
         "fire",
         "ORD-1",
         "capture",
         "--input",
-        "amount=25.00",
+        "amount=20.00",
         "--idempotency-key",
         "cap-1",
     ]);
@@ -55,6 +55,26 @@ fn a_repeated_idempotency_key_replays_the_first_outcome_and_writes_nothing() {
         "{out}"
     );
     assert_unchanged("text repeat", &before, &s.dump());
+
+    // Same key, different input: bad input naming the key and its request; nothing written.
+    let err = s.fails(
+        2,
+        &[
+            "order",
+            "fire",
+            "ORD-1",
+            "capture",
+            "--input",
+            "amount=25.00",
+            "--idempotency-key",
+            "cap-1",
+        ],
+    );
+    assert!(
+        err.contains("idempotency key `cap-1` belongs to another request: an earlier `order.fire` on order ORD-1"),
+        "{err}"
+    );
+    assert_unchanged("different request", &before, &s.dump());
     assert_eq!(s.order("ORD-1")["order"]["captured"], "20.00");
     assert_eq!(s.state("ORD-1", "payment"), "partially_paid");
 
@@ -85,7 +105,7 @@ fn a_repeated_idempotency_key_replays_the_first_outcome_and_writes_nothing() {
             "ORD-1",
             "capture",
             "--input",
-            "amount=1.00",
+            "amount=99.00",
             "--idempotency-key",
             "cap-2",
         ],

@@ -5,30 +5,59 @@ use super::{Ctx, Executor};
 use crate::backend::Write;
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use crate::records::{HistoryRecord, OutboxEntry};
+use crate::records::{HistoryRecord, OutboxEntry, Remembered};
 use crate::{codec, keys};
 use waybill_workflow::model::{EntityRef, OrderAggregate};
 use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Applied, Blocker, Refusal};
 
 impl Executor {
-    /// The reply first given under `key`, if a command ran with it.
-    pub(super) fn stored_reply(&self, key: &str) -> Result<Option<Reply>> {
-        if let Some(reply) = self.pending(|g| g.replies.get(key)) {
-            return Ok(Some(reply.clone()));
+    /// The reply first given under `key`, if a command ran with it. A different request
+    /// under a used key is bad input: a key names one request.
+    pub(super) fn stored_reply(&self, key: &str, fingerprint: &str) -> Result<Option<Reply>> {
+        let remembered = match self.pending(|g| g.replies.get(key)) {
+            Some(remembered) => remembered.clone(),
+            None => match self.store.get(&keys::idempotency(key))? {
+                Some(bytes) => {
+                    codec::decode::<Remembered>(&bytes, &format!("the result of key `{key}`"))?
+                }
+                None => return Ok(None),
+            },
+        };
+        if remembered
+            .fingerprint
+            .as_deref()
+            .is_some_and(|f| f != fingerprint)
+        {
+            let reply = &remembered.reply;
+            let about = reply
+                .entity
+                .as_ref()
+                .map(|e| format!(" on {e}"))
+                .unwrap_or_default();
+            return Err(Error::bad_input_with(
+                format!(
+                    "idempotency key `{key}` belongs to another request: an earlier `{}`{about}",
+                    reply.op
+                ),
+                "a key names one request; use a new key for a new request",
+            ));
         }
-        self.store
-            .get(&keys::idempotency(key))?
-            .map(|bytes| codec::decode(&bytes, &format!("the result of key `{key}`")))
-            .transpose()
+        Ok(Some(remembered.reply))
     }
 
-    /// Keeps `reply` under `key`, so a repeat returns it and changes nothing.
-    pub(super) fn remember_reply(&mut self, key: &str, reply: &Reply) {
-        self.command
-            .writes
-            .push(Write::Put(keys::idempotency(key), codec::encode(reply)));
-        self.command.replies.insert(key.to_string(), reply.clone());
+    /// Keeps `reply` under `key` with the request's fingerprint, so a repeat returns it and
+    /// changes nothing.
+    pub(super) fn remember_reply(&mut self, key: &str, fingerprint: String, reply: &Reply) {
+        let remembered = Remembered {
+            fingerprint: Some(fingerprint),
+            reply: reply.clone(),
+        };
+        self.command.writes.push(Write::Put(
+            keys::idempotency(key),
+            codec::encode(&remembered),
+        ));
+        self.command.replies.insert(key.to_string(), remembered);
     }
 
     /// Queues a history record of the running command on `order`.

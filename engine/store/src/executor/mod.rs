@@ -21,14 +21,20 @@ pub use queries::OrderFilter;
 
 use crate::backend::Store;
 use crate::command::{Command, Reply, Request};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use chrono::Utc;
 use context::Ctx;
 use overlay::{Counters, Group};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use waybill_carriers::Carriers;
+use waybill_script::Library;
+use waybill_workflow::model::limits::check_text;
+use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Lifecycle, OrderAggregate};
+
+/// The longest idempotency key, in bytes.
+const MAX_KEY_LEN: usize = 255;
 
 /// Runs commands for one owner of a store. Being the store's only writer, it keeps the
 /// aggregates it has committed in memory, so a command on a recently used order reads nothing.
@@ -41,7 +47,7 @@ pub struct Executor {
     /// Writes of the running command, joined to the group when it ends well.
     command: Group,
     cache: HashMap<String, OrderAggregate>,
-    strategy_dirs: Vec<PathBuf>,
+    strategies: Library,
     carriers: Carriers,
     label_dir: Option<PathBuf>,
 }
@@ -57,15 +63,15 @@ impl Executor {
             group: Group::default(),
             command: Group::default(),
             cache: HashMap::new(),
-            strategy_dirs: Vec::new(),
+            strategies: waybill_split::Strategy::library(&[]),
             carriers: Default::default(),
             label_dir: None,
         })
     }
 
-    /// Folders to look for split strategies in, before the built-in ones.
-    pub fn with_strategy_dirs(mut self, dirs: Vec<PathBuf>) -> Executor {
-        self.strategy_dirs = dirs;
+    /// Where split strategies are found (see [`waybill_split::Strategy::library`]).
+    pub fn with_strategies(mut self, strategies: Library) -> Executor {
+        self.strategies = strategies;
         self
     }
 
@@ -102,18 +108,31 @@ impl Executor {
 
     /// Runs one command into the command layer of the pending writes; `execute` keeps or drops it.
     fn execute_command(&mut self, request: Request, counters: Counters) -> Result<Reply> {
+        // Who asks comes first: a replayed key, too, answers only a caller who may send it.
+        let caller = request
+            .role
+            .as_deref()
+            .unwrap_or_else(|| self.lifecycle.workflow().default_role());
+        self.lifecycle.check_user_role(caller)?;
+        let role = match &request.acting_as {
+            Some(role) => {
+                self.lifecycle.check_acting_as(caller, role)?;
+                role.clone()
+            }
+            None => caller.to_string(),
+        };
+        request.command.check(&self.carriers)?;
         if let Some(key) = &request.key {
-            if let Some(mut reply) = self.stored_reply(key)? {
+            check_text("the idempotency key", key, MAX_KEY_LEN).map_err(Error::bad_input)?;
+        }
+        let fingerprint = request.key.as_ref().map(|_| request.fingerprint(&role));
+        if let (Some(key), Some(fingerprint)) = (&request.key, &fingerprint) {
+            if let Some(mut reply) = self.stored_reply(key, fingerprint)? {
                 reply.replayed = true;
                 return Ok(reply);
             }
         }
-        let role = request
-            .role
-            .clone()
-            .unwrap_or_else(|| self.lifecycle.workflow().default_role().to_string());
         let actor = Actor::role(&role);
-        self.lifecycle.check_actor(&actor)?;
         let ctx = Ctx {
             op: request.command.op(),
             actor: &actor,
@@ -137,8 +156,8 @@ impl Executor {
             request.command,
             Command::ShipmentSplit { dry_run: true, .. }
         );
-        if let (Some(key), false) = (&request.key, dry_run) {
-            self.remember_reply(key, &reply);
+        if let (Some(key), Some(fingerprint), false) = (&request.key, fingerprint, dry_run) {
+            self.remember_reply(key, fingerprint, &reply);
         }
         Ok(reply)
     }

@@ -6,9 +6,8 @@
 
 use super::Executor;
 use crate::backend::{Store, Write};
-use crate::command::Reply;
 use crate::error::{Error, Result};
-use crate::records::HistoryRecord;
+use crate::records::{HistoryRecord, Remembered};
 use crate::{codec, keys};
 use std::collections::HashMap;
 use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel};
@@ -21,7 +20,7 @@ pub(super) struct Group {
     pub history: Vec<(String, HistoryRecord)>,
     pub orders: HashMap<String, OrderAggregate>,
     pub shipments: HashMap<String, Option<String>>,
-    pub replies: HashMap<String, Reply>,
+    pub replies: HashMap<String, Remembered>,
     pub locations: HashMap<String, Location>,
     pub tracking: HashMap<String, Option<String>>,
     pub seen_events: Vec<Vec<u8>>,

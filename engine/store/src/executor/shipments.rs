@@ -111,7 +111,7 @@ impl Executor {
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut agg = self.order(order)?;
         let locations = self.locations()?;
-        let coordinator = Coordinator::new(&self.lifecycle, self, &locations, &self.strategy_dirs);
+        let coordinator = Coordinator::new(&self.lifecycle, self, &locations, &self.strategies);
         let split = coordinator.propose(&agg, strategy, config)?;
         if dry_run {
             return Ok(Reply {

@@ -210,6 +210,17 @@ impl Workflow {
         self.rules.roles.iter().any(|r| r == role)
     }
 
+    /// Whether a caller of role `caller` may act as `role`: its own, or one the rules'
+    /// `act_as:` lists for it.
+    pub fn may_act_as(&self, caller: &str, role: &str) -> bool {
+        caller == role
+            || self
+                .rules
+                .act_as
+                .get(caller)
+                .is_some_and(|roles| roles.iter().any(|r| r == role))
+    }
+
     /// The role used when none is given.
     pub fn default_role(&self) -> &str {
         self.rules

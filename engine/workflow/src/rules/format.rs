@@ -7,6 +7,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The role automatic and cascaded transitions run as: the engine's own, which no user acts as.
+pub const SYSTEM_ROLE: &str = "system";
+
 /// A whole rule file: the roles, the commands they may run, and the state machines.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +25,11 @@ pub struct RuleSet {
     /// (e.g. `shipment.create: [backoffice, order_manager]`). A command not listed is open to every role.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub commands: IndexMap<String, Vec<String>>,
+    /// Which roles a caller's role may act as, for lines of `waybill apply` that name another
+    /// role with `"as"` (e.g. `backoffice: [sales_portal, carrier]`). A line names its caller's
+    /// own role or one listed here; `system` can't be listed.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub act_as: IndexMap<String, Vec<String>>,
     /// The state machines, by name (e.g. `order`, `payment`, `fulfillment`, `shipment`).
     pub machines: IndexMap<String, MachineDef>,
     /// Inventory models (seed 004): which locations serve which markets, with which split

@@ -3,7 +3,7 @@
 //! ([`crate::compiled`]).
 
 use super::diagnostic::Diagnostic;
-use super::format::{EffectDef, Scope, COMMAND_OPS};
+use super::format::{EffectDef, Scope, COMMAND_OPS, SYSTEM_ROLE};
 use super::load::ParsedRules;
 use std::collections::HashMap;
 use waybill_script::suggest;
@@ -43,6 +43,24 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
     if let Some(role) = &rules.default_role {
         if !rules.roles.contains(role) {
             errors.push(role_error("default_role".into(), role));
+        } else if role == SYSTEM_ROLE {
+            errors.push(parsed.error("default_role", system_taken(), None));
+        }
+    }
+    for (caller, roles) in &rules.act_as {
+        let path = format!("act_as.{caller}");
+        if !rules.roles.contains(caller) {
+            errors.push(role_error(path.clone(), caller));
+        } else if caller == SYSTEM_ROLE {
+            errors.push(parsed.error(&path, system_taken(), None));
+        }
+        for (i, role) in roles.iter().enumerate() {
+            let path = format!("{path}[{i}]");
+            if !rules.roles.contains(role) {
+                errors.push(role_error(path, role));
+            } else if role == SYSTEM_ROLE {
+                errors.push(parsed.error(&path, system_taken(), None));
+            }
         }
     }
     for (op, allowed) in &rules.commands {
@@ -268,4 +286,9 @@ pub fn scope_name(scope: Scope) -> &'static str {
         Scope::Order => "order",
         Scope::Shipment => "shipment",
     }
+}
+
+/// Why no user may act as `system`.
+fn system_taken() -> String {
+    format!("`{SYSTEM_ROLE}` is waybill's own role for automatic transitions; no user acts as it")
 }
