@@ -263,19 +263,13 @@ fn expected_key(line: usize) -> String {
     format!("{prefix}-{i}")
 }
 
-/// A second process on a store in use waits for the first to let go (up to its bound), and
-/// then runs; it used to fail at once, as sled words the lock error differently from the
-/// `WouldBlock` the wait looked for.
-#[test]
-fn a_second_process_waits_for_the_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    // The first holds the store while it reads commands from stdin.
+/// A first process holding the store at `data`, as `apply -` does while it reads stdin: the
+/// store is open when this returns; it lets go when its stdin closes.
+fn hold_store(data: &std::path::Path) -> (std::process::Child, std::process::ChildStdin) {
     let mut first = Command::new(bin())
         .arg("--data")
-        .arg(&data)
+        .arg(data)
         .args(["apply", "--group", "1", "-"])
-        .current_dir(dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -291,7 +285,47 @@ fn a_second_process_waits_for_the_store() {
     let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
     let answer = lines.next().unwrap().unwrap();
     assert!(answer.contains(r#""status":"ok""#), "{answer}");
-    // The store is open in the first process now.
+    (first, stdin)
+}
+
+/// `--wait SECONDS` bounds the wait for a store another process holds, and then says so.
+#[test]
+fn the_wait_for_a_held_store_is_bounded_by_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut first, stdin) = hold_store(&data);
+    let out = Command::new(bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["--wait", "0.2", "location", "add", "rtm"])
+        .output()
+        .unwrap();
+    drop(stdin);
+    assert!(first.wait().unwrap().success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("another waybill process holds the store")
+            && err.contains("gave up after waiting 0.2 s"),
+        "{err}"
+    );
+    let bad = Command::new(bin())
+        .args(["--wait", "-1", "location", "list"])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// A second process on a store in use waits for the first to let go (up to its bound), and
+/// then runs; it used to fail at once, as sled words the lock error differently from the
+/// `WouldBlock` the wait looked for.
+#[test]
+fn a_second_process_waits_for_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut first, stdin) = hold_store(&data);
     let second = Command::new(bin())
         .arg("--data")
         .arg(&data)

@@ -12,4 +12,5 @@ mod examples;
 mod inventory;
 mod pipes;
 mod rules;
+mod security;
 mod store;

@@ -45,6 +45,18 @@ fn a_closed_pipe_ends_reads_and_changes_quietly() {
         &["stock", "show"],
         &["location", "list"],
         &["rules", "graph"],
+        &["rules", "schema"],
+        &["order", "can", "ORD-1"],
+        &[
+            "bench",
+            "split",
+            "--orders",
+            "200",
+            "--locations",
+            "3",
+            "--skus",
+            "5",
+        ],
     ] {
         assert_eq!(into_closed_pipe(&s, args), 0, "{args:?}");
     }
