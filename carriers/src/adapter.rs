@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::host::{carrier_host, CallState};
-use crate::http::HttpPolicy;
+use crate::http::{AllowedHost, HttpPolicy, Spent};
 use crate::tracking::CheckDigit;
 use chrono::{DateTime, Utc};
 use regex::Regex;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use waybill_script::ScriptHost;
 use waybill_workflow::model::{Money, Normalized};
 use waybill_workflow::BadInput;
@@ -89,7 +90,9 @@ pub struct Adapter {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CarrierConfig {
-    /// Hosts its HTTP calls may reach.
+    /// Where its HTTP calls may go: `host[:port]` entries (`api.example.com`,
+    /// `127.0.0.1:8080`). A bare host allows the scheme's default port only (80 for http, 443
+    /// for https); redirects are followed only to entries of this list.
     #[serde(default)]
     pub allowed_hosts: Vec<String>,
     /// Timeout of one HTTP call, in milliseconds (default 5000).
@@ -98,9 +101,38 @@ pub struct CarrierConfig {
     /// Largest HTTP answer read, in bytes (default 1 MiB).
     #[serde(default)]
     pub max_response_bytes: Option<u64>,
+    /// How long all the HTTP waits of one adapter call (one `rates`, one `track`...) may take
+    /// together, in milliseconds (default 10000). Each request waits at most the smaller of
+    /// `timeout_ms` and what is left of this budget.
+    #[serde(default)]
+    pub network_budget_ms: Option<u64>,
+    /// Most HTTP calls one adapter call may make, each redirect followed counting as one
+    /// (default 20).
+    #[serde(default)]
+    pub max_calls: Option<u32>,
     /// Values for the script.
     #[serde(default)]
     pub values: BTreeMap<String, serde_json::Value>,
+}
+
+impl CarrierConfig {
+    /// The HTTP policy this configuration gives the carrier `carrier`; an error names an
+    /// `allowed_hosts` entry that is not `host[:port]`.
+    pub fn http_policy(&self, carrier: &str) -> std::result::Result<HttpPolicy, String> {
+        let allowed_hosts = self
+            .allowed_hosts
+            .iter()
+            .map(|entry| AllowedHost::parse(entry))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(HttpPolicy {
+            carrier: carrier.to_string(),
+            allowed_hosts,
+            timeout: Duration::from_millis(self.timeout_ms.unwrap_or(5000)),
+            max_bytes: self.max_response_bytes.unwrap_or(1 << 20),
+            budget: Duration::from_millis(self.network_budget_ms.unwrap_or(10_000)),
+            max_calls: self.max_calls.unwrap_or(20),
+        })
+    }
 }
 
 fn text(map: &Map, key: &str, what: &str) -> std::result::Result<String, String> {
@@ -162,12 +194,9 @@ impl Adapter {
                 "carrier adapter {where_} defines no `fn metadata()`"
             )));
         }
-        let policy = HttpPolicy {
-            carrier: where_.clone(),
-            allowed_hosts: config.allowed_hosts.clone(),
-            timeout: std::time::Duration::from_millis(config.timeout_ms.unwrap_or(5000)),
-            max_bytes: config.max_response_bytes.unwrap_or(1 << 20),
-        };
+        let policy = config
+            .http_policy(&where_)
+            .map_err(|e| Error::bad_input(format!("carrier adapter {where_}: {e}")))?;
         let mut adapter = Adapter {
             meta: Metadata {
                 id: String::new(),
@@ -183,6 +212,7 @@ impl Adapter {
             state: CallState {
                 policy: Arc::new(policy),
                 values: Arc::new(config.values.clone()),
+                spent: Spent::fresh(),
             },
         };
         let meta = adapter.call_raw("metadata", ())?;
@@ -248,7 +278,8 @@ impl Adapter {
     }
 
     fn call_raw(&self, name: &str, args: impl rhai::FuncArgs) -> Result<Dynamic> {
-        let state = Dynamic::from(self.state.clone());
+        // Each call starts with nothing spent of its HTTP calls and network budget.
+        let state = Dynamic::from(self.state.for_a_call());
         carrier_host()
             .call_tagged(&self.ast, name, args, state)
             .map_err(|e| Error::Carrier {

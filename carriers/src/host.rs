@@ -7,19 +7,31 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 use waybill_script::{json_to_dynamic, Limits, ScriptHost};
 
-use crate::http::HttpPolicy;
+use crate::http::{HttpPolicy, Spent};
 
-/// What one adapter call may do: its HTTP policy and its configured values. It is the call's
-/// tag, so host functions read the calling adapter's own, never another's.
+/// What one adapter call may do: its HTTP policy and its configured values, and what it has
+/// spent of its HTTP bounds so far. It is the call's tag, so host functions read the calling
+/// adapter's own, never another's.
 #[derive(Debug, Clone)]
 pub(crate) struct CallState {
     /// Who it may call over HTTP, and how long it may wait.
     pub policy: Arc<HttpPolicy>,
     /// Values from the carrier's configuration, read with `carrier_config(name)`.
     pub values: Arc<BTreeMap<String, serde_json::Value>>,
+    /// HTTP calls made and time waited in this call: shared by the clones of one call's
+    /// state, fresh for each call ([`CallState::for_a_call`]).
+    pub spent: Spent,
 }
 
 impl CallState {
+    /// The state for a new adapter call: the same policy and values, nothing spent yet.
+    pub fn for_a_call(&self) -> CallState {
+        CallState {
+            spent: Spent::fresh(),
+            ..self.clone()
+        }
+    }
+
     /// The state of the adapter call a host function runs in.
     pub fn of(ctx: &NativeCallContext) -> Option<CallState> {
         ctx.tag()?.clone().try_cast::<CallState>()

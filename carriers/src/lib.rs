@@ -1,7 +1,8 @@
 //! waybill-carriers: carrier adapters as Rhai scripts (`carriers/adapters/<id>.rhai`, or the
 //! user's own), run in a host of their own, and what the engine does with their answers:
 //! statuses normalized ([`Normalized`]), tracking numbers checked ([`tracking`]), tracking URLs
-//! built, HTTP limited to the hosts a carrier's configuration allows.
+//! built, HTTP limited to the hosts and ports a carrier's configuration allows, in time and
+//! number of calls.
 
 #![deny(missing_docs)]
 
@@ -15,7 +16,7 @@ pub mod tracking;
 pub use adapter::{Adapter, CarrierConfig, CarrierEvent, Label, Metadata, Rate};
 pub use error::{Error, Result};
 pub use host::carrier_host;
-pub use http::HttpPolicy;
+pub use http::{AllowedHost, HttpPolicy, MAX_REDIRECTS};
 pub use waybill_workflow::model::Normalized;
 
 use std::collections::BTreeMap;
@@ -36,8 +37,15 @@ pub struct Carriers {
 
 impl Carriers {
     /// Reads a carrier configuration file (YAML: carrier id → [`CarrierConfig`]).
+    /// Each carrier's `allowed_hosts` is checked here, so a bad entry is named before anything runs.
     pub fn parse_config(text: &str, source: &str) -> Result<BTreeMap<String, CarrierConfig>> {
-        serde_yaml::from_str(text).map_err(|e| Error::bad_input(format!("{source}: {e}")))
+        let config: BTreeMap<String, CarrierConfig> =
+            serde_yaml::from_str(text).map_err(|e| Error::bad_input(format!("{source}: {e}")))?;
+        for (carrier, c) in &config {
+            c.http_policy(carrier)
+                .map_err(|e| Error::bad_input(format!("{source}: carrier `{carrier}`: {e}")))?;
+        }
+        Ok(config)
     }
 
     /// Where adapters are found: the folders, in order, then the built-in ones.

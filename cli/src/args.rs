@@ -46,8 +46,9 @@ pub struct Cli {
         value_name = "DIR"
     )]
     pub carriers_dir: Option<PathBuf>,
-    /// Carrier configuration (YAML): per carrier id, `allowed_hosts`, `timeout_ms`,
-    /// `max_response_bytes` and `values` for its script.
+    /// Carrier configuration (YAML): per carrier id, `allowed_hosts` (`host[:port]`),
+    /// `timeout_ms`, `network_budget_ms`, `max_calls`, `max_response_bytes` and `values` for
+    /// its script.
     #[arg(long, global = true, env = "WAYBILL_CARRIER_CONFIG")]
     pub carrier_config: Option<PathBuf>,
     /// A folder of your own split strategies (*.rhai), searched before the built-in ones.

@@ -120,12 +120,19 @@ impl Api {
         Api(Server::start(apiship))
     }
 
-    /// A carrier configuration file for this server.
+    /// A carrier configuration file for this server: it allows the server's `127.0.0.1:PORT`
+    /// (a bare `127.0.0.1` would be port 80 only).
     fn config(&self, s: &Store) -> PathBuf {
+        let host_port = self
+            .0
+            .base
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split('/').next())
+            .expect("a base URL");
         PathBuf::from(s.file(
             "carriers.yaml",
             &format!(
-                "apiship:\n  allowed_hosts: [\"127.0.0.1\"]\n  timeout_ms: 2000\n  values:\n    base_url: \"{}\"\n",
+                "apiship:\n  allowed_hosts: [\"{host_port}\"]\n  timeout_ms: 2000\n  values:\n    base_url: \"{}\"\n",
                 self.0.base
             ),
         ))

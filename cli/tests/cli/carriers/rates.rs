@@ -93,6 +93,20 @@ fn apiship_rates_come_from_its_api() {
     assert_eq!(api.finish(), ["/v1/rates", "/v1/rates"]);
 }
 
+#[test]
+fn a_bad_allowed_host_is_named_before_anything_runs() {
+    let mut s = Store::shipped_from_ams();
+    s.carrier_config = Some(PathBuf::from(s.file(
+        "carriers.yaml",
+        "apiship:\n  allowed_hosts: [\"http://127.0.0.1:5555\"]\n",
+    )));
+    let err = s.fails(2, &["shipment", "rates", "SHP-1", "--carrier", "apiship"]);
+    assert!(
+        err.contains("carrier `apiship`: allowed_hosts entry `http://127.0.0.1:5555` is not host[:port]: give host[:port], without a scheme"),
+        "{err}"
+    );
+}
+
 /// ApiShip from the working folder's `carriers/` (a user's own copy of the adapter).
 fn with_own_apiship(api: &Api) -> Store {
     let mut s = Store::shipped_from_ams();

@@ -74,7 +74,7 @@ fn a_host_not_allowed_is_refused() {
     );
     assert!(
         err.contains(
-            "carrier `evil` may not call host `example.com`; its configuration allows: none"
+            "carrier `evil` may not call `example.com:80`; its configuration allows: none"
         ),
         "{err}"
     );
@@ -90,7 +90,7 @@ fn a_host_not_allowed_is_refused() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("may not call host `127.0.0.1`; its configuration allows: api.evil.example"),
+        err.contains("may not call `127.0.0.1:9`; its configuration allows: api.evil.example"),
         "{err}"
     );
     let err = a.track(vec![]).unwrap_err().to_string();

@@ -38,10 +38,11 @@ fn apiship(base: &str, timeout_ms: u64) -> Adapter {
     values.insert("base_url".to_string(), serde_json::json!(base));
     values.insert("account".to_string(), serde_json::json!("ACME-01"));
     let config = CarrierConfig {
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_hosts: vec![host_port(base).into()],
         timeout_ms: Some(timeout_ms),
         max_response_bytes: Some(4096),
         values,
+        ..Default::default()
     };
     let file = repo().join("carriers/adapters/apiship.rhai");
     let source = std::fs::read_to_string(&file).unwrap();
@@ -53,13 +54,12 @@ fn the_built_in_apiship_gets_its_configuration() {
     // `Carriers::load("apiship")` finds the built-in adapter; the configuration under its id
     // must reach it (as `--carrier-config` does for `shipment rates --carrier apiship`).
     let (base, server) = serve(1, api);
-    let mut values = BTreeMap::new();
-    values.insert("base_url".to_string(), serde_json::json!(base));
     let config = CarrierConfig {
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_hosts: vec![host_port(&base).into()],
         timeout_ms: Some(2000),
         max_response_bytes: None,
-        values,
+        values: [("base_url".to_string(), serde_json::json!(base))].into(),
+        ..Default::default()
     };
     let mut carriers = Carriers::default();
     carriers.config.insert("apiship".into(), config);
@@ -261,13 +261,12 @@ fn a_slow_answer_within_the_http_timeout_is_not_cut_short() {
     // The same when the adapter has some work to do after the call: time spent waiting for
     // the network within the configured timeout is not the script running too long.
     let (base, slow) = slow_server(Duration::from_millis(700));
-    let mut values = BTreeMap::new();
-    values.insert("base_url".to_string(), serde_json::json!(base));
     let config = CarrierConfig {
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_hosts: vec![host_port(&base).into()],
         timeout_ms: Some(2000),
         max_response_bytes: None,
-        values,
+        values: [("base_url".to_string(), serde_json::json!(base))].into(),
+        ..Default::default()
     };
     let source = format!(
         "{META}\nfn rates(req) {{ let answer = http_post(carrier_config(\"base_url\") + \"/rates\", \"{{}}\"); let n = 0; for i in 0..2000 {{ n += i; }} [] }}"

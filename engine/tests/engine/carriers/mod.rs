@@ -70,8 +70,17 @@ fn bump(number: &str, i: usize) -> String {
     chars.into_iter().collect()
 }
 
+/// `127.0.0.1:PORT` of a test server's base URL `http://127.0.0.1:PORT/v1`: the entry its
+/// carrier's `allowed_hosts` needs.
+fn host_port(base: &str) -> &str {
+    base.strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .expect("a base URL")
+}
+
 const META: &str = r#"fn metadata() { #{ id: "evil", name: "Evil", services: ["standard"] } }"#;
 
 mod hostile;
 mod http_adapter;
+mod http_limits;
 mod shipped;
