@@ -166,7 +166,11 @@ fn money(map: &Map, key: &str, what: &str) -> std::result::Result<Money, String>
             .into_string()
             .map_err(|t| format!("{what}.{key} must be an amount, not {t}"))?)
     };
-    Money::from_json(&json).map_err(|e| format!("{what}.{key}: {e}"))
+    let amount = Money::from_json(&json).map_err(|e| format!("{what}.{key}: {e}"))?;
+    if amount < Money::ZERO {
+        return Err(format!("{what}.{key} {amount} is negative"));
+    }
+    Ok(amount)
 }
 
 fn map_of(value: Dynamic, what: &str) -> std::result::Result<Map, String> {
@@ -325,7 +329,14 @@ impl Adapter {
                     let m = map_of(r, &what)?;
                     Ok(Rate {
                         carrier: self.meta.id.clone(),
-                        service: text(&m, "service", &what)?,
+                        service: {
+                            let service = text(&m, "service", &what)?;
+                            waybill_workflow::model::limits::check_id(
+                                &format!("{what}.service"),
+                                &service,
+                            )?;
+                            service
+                        },
                         price: money(&m, "price", &what)?,
                         days: m.get("days").and_then(|d| d.as_int().ok()),
                     })

@@ -154,3 +154,36 @@ fn each_adapter_reads_its_own_configuration() {
     assert_eq!(price(&dear).to_string(), "9.00");
     assert_eq!(price(&cheap).to_string(), "1.00");
 }
+
+/// A carrier's prices and label costs are amounts of at least zero, and its services are ids;
+/// anything else is refused with the carrier and the function named.
+#[test]
+fn negative_prices_and_odd_services_are_refused() {
+    let rates = |body: &str| {
+        evil(&format!("{META}\n{body}"))
+            .rates(parcel("SHP-1", "NL", "1011AB", 100, None))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let err = rates(r#"fn rates(req) { [#{ service: "standard", price: "-1.00" }] }"#);
+    assert!(
+        err.contains("carrier `evil`: rates() answered badly: rates[0].price -1.00 is negative"),
+        "{err}"
+    );
+    let err = rates(r#"fn rates(req) { [#{ service: "a/../b", price: "1.00" }] }"#);
+    assert!(
+        err.contains("rates[0].service `a/../b` is not an id"),
+        "{err}"
+    );
+    let err = evil(&format!(
+        "{META}\nfn create_label(req) {{ #{{ tracking_number: \"EV12\", label: \"\", cost: \"-99999999999.00\" }} }}"
+    ))
+    .create_label(parcel("SHP-1", "NL", "1011AB", 100, None))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("carrier `evil`: create_label() answered badly: the answer.cost -99999999999.00 is negative"),
+        "{err}"
+    );
+}
