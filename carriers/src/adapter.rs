@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use waybill_script::ScriptHost;
+use waybill_workflow::model::limits::{check_line, MAX_ID_LEN};
 use waybill_workflow::model::{Money, Normalized};
 use waybill_workflow::BadInput;
 
@@ -409,10 +410,17 @@ impl Adapter {
                 let what = format!("events[{i}]");
                 let m = map_of(e, &what)?;
                 let at = text(&m, "at", &what)?;
+                // What a carrier sends is kept in the history: bounded, and free of control
+                // characters.
+                let bounded = |key: &str| {
+                    let value = text(&m, key, &what)?;
+                    check_line(&format!("{what}.{key}"), &value, MAX_ID_LEN * 4)?;
+                    Ok::<_, String>(value)
+                };
                 Ok(CarrierEvent {
-                    event_id: text(&m, "event_id", &what)?,
-                    tracking_number: text(&m, "tracking_number", &what)?,
-                    status: text(&m, "status", &what)?,
+                    event_id: bounded("event_id")?,
+                    tracking_number: bounded("tracking_number")?,
+                    status: bounded("status")?,
                     at: DateTime::parse_from_rfc3339(&at)
                         .map_err(|_| format!("{what}.at `{at}` is not an RFC 3339 time"))?
                         .with_timezone(&Utc),

@@ -9,7 +9,8 @@ use crate::command::Command;
 use crate::error::{Error, Result};
 use waybill_carriers::Carriers;
 use waybill_workflow::model::limits::{
-    check_id, check_qty, check_text, MAX_ID_LEN, MAX_INPUT_BYTES, MAX_NOTE_LEN, MAX_TEXT_LEN,
+    check_id, check_line, check_qty, check_text, MAX_ID_LEN, MAX_INPUT_BYTES, MAX_NOTE_LEN,
+    MAX_TEXT_LEN,
 };
 use waybill_workflow::model::{ShipmentItem, Tracking};
 use waybill_workflow::BadInput;
@@ -85,7 +86,7 @@ impl Command {
             }
             Command::LocationAdd { location } => {
                 check_id("location id", &location.id)?;
-                check_text("location name", &location.name, MAX_TEXT_LEN)?;
+                check_line("location name", &location.name, MAX_TEXT_LEN)?;
                 optional_id("country", &location.country)
             }
             Command::StockSet { location, sku, .. } => {
@@ -120,8 +121,8 @@ impl Command {
                     ));
                 }
                 headers.iter().try_for_each(|(name, value)| {
-                    check_text("a header name", name, MAX_TEXT_LEN)?;
-                    check_text(&format!("header `{name}`"), value, MAX_TEXT_LEN)
+                    check_line("a header name", name, MAX_TEXT_LEN)?;
+                    check_line(&format!("header `{name}`"), value, MAX_TEXT_LEN)
                 })
             }
             Command::OutboxAck { .. } => Ok(()),
@@ -146,10 +147,10 @@ fn tracking(codes: &[Tracking]) -> std::result::Result<(), String> {
         if t.code.trim().is_empty() {
             return Err(format!("a tracking code is empty ({what})"));
         }
-        check_text(&what, &t.code, MAX_ID_LEN)?;
+        check_line(&what, &t.code, MAX_ID_LEN)?;
         optional_id(&format!("tracking[{i}].carrier"), &t.carrier)?;
         t.url.as_deref().map_or(Ok(()), |url| {
-            check_text(&format!("tracking[{i}].url"), url, MAX_TEXT_LEN)
+            check_line(&format!("tracking[{i}].url"), url, MAX_TEXT_LEN)
         })
     })
 }

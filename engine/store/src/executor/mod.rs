@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use waybill_carriers::Carriers;
 use waybill_script::Library;
-use waybill_workflow::model::limits::check_text;
+use waybill_workflow::model::limits::check_line;
 use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Lifecycle, OrderAggregate};
 
@@ -123,7 +123,7 @@ impl Executor {
         };
         request.command.check(&self.carriers)?;
         if let Some(key) = &request.key {
-            check_text("the idempotency key", key, MAX_KEY_LEN).map_err(Error::bad_input)?;
+            check_line("the idempotency key", key, MAX_KEY_LEN).map_err(Error::bad_input)?;
         }
         let fingerprint = request.key.as_ref().map(|_| request.fingerprint(&role));
         if let (Some(key), Some(fingerprint)) = (&request.key, &fingerprint) {

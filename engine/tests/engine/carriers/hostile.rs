@@ -187,3 +187,33 @@ fn negative_prices_and_odd_services_are_refused() {
         "{err}"
     );
 }
+
+/// What a webhook's events carry is kept in the history: a control character or an overlong
+/// value is refused with the carrier, the function and the field named.
+#[test]
+fn webhook_events_are_bounded_text() {
+    let parse = |event: &str| {
+        evil(&format!("{META}\nfn parse_webhook(req) {{ [{event}] }}"))
+            .parse_webhook(rhai::Map::new(), String::new())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let err = parse(
+        r#"#{ event_id: "e\n1", tracking_number: "EV12", status: "x", at: "2026-12-01T10:00:00Z" }"#,
+    );
+    assert!(
+        err.contains(
+            "parse_webhook() answered badly: events[0].event_id holds the control character"
+        ),
+        "{err}"
+    );
+    let err = parse(&format!(
+        r#"#{{ event_id: "e1", tracking_number: "{}", status: "x", at: "2026-12-01T10:00:00Z" }}"#,
+        "9".repeat(300)
+    ));
+    assert!(
+        err.contains("events[0].tracking_number is 300 bytes long"),
+        "{err}"
+    );
+}

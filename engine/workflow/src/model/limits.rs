@@ -47,19 +47,32 @@ pub fn check_id(what: &str, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a free-text value: at most `max` bytes, and no control characters but tab and
-/// newline. Text may hold any other character; the CLI prints it escaped.
+/// Checks a one-line value (a name, an address field, what a carrier reports): at most `max`
+/// bytes, and no control characters at all. It may hold any other character; the CLI prints
+/// it escaped.
+pub fn check_line(what: &str, value: &str, max: usize) -> Result<(), String> {
+    check_chars(what, value, max, |_| false)
+}
+
+/// Checks free text that may span lines (a note): at most `max` bytes, and no control
+/// characters but tab and newline.
 pub fn check_text(what: &str, value: &str, max: usize) -> Result<(), String> {
+    check_chars(what, value, max, |c| matches!(c, '\t' | '\n'))
+}
+
+fn check_chars(
+    what: &str,
+    value: &str,
+    max: usize,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), String> {
     if value.len() > max {
         return Err(format!(
             "{what} is {} bytes long; at most {max} are allowed",
             value.len()
         ));
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n'))
-    {
+    if let Some(c) = value.chars().find(|&c| c.is_control() && !allowed(c)) {
         return Err(format!(
             "{what} holds the control character {}",
             c.escape_unicode()
@@ -137,6 +150,8 @@ mod tests {
     #[test]
     fn text_is_bounded_and_free_of_control_characters() {
         assert_eq!(check_text("note", "two\nlines\tand ünïcode", 100), Ok(()));
+        assert!(check_line("name", "two\nlines", 100).is_err());
+        assert_eq!(check_line("name", "Ada \u{202e}", 100), Ok(()));
         assert!(check_text("name", &"x".repeat(11), 10).is_err());
         assert!(check_text("name", "a\0b", 10).is_err());
         assert!(check_text("name", "a\u{1b}[2Jb", 10).is_err());

@@ -1,7 +1,7 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
 use super::limits::{
-    check_id, check_price, check_qty, check_text, collect, shown, MAX_LINES, MAX_TEXT_LEN,
+    check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES, MAX_TEXT_LEN,
 };
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,10 +57,10 @@ impl Customer {
     /// Checks the name and e-mail against the bounds of free text.
     pub fn check(&self) -> Result<(), String> {
         if let Some(name) = &self.name {
-            check_text("customer.name", name, MAX_TEXT_LEN)?;
+            check_line("customer.name", name, MAX_TEXT_LEN)?;
         }
         if let Some(email) = &self.email {
-            check_text("customer.email", email, MAX_TEXT_LEN)?;
+            check_line("customer.email", email, MAX_TEXT_LEN)?;
         }
         Ok(())
     }
@@ -214,7 +214,7 @@ impl OrderSpec {
             ("shipping.address.street", &address.street),
         ] {
             if let Some(value) = value {
-                check(check_text(what, value, MAX_TEXT_LEN));
+                check(check_line(what, value, MAX_TEXT_LEN));
             }
         }
         if self.lines.is_empty() {
