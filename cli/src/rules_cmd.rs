@@ -88,9 +88,27 @@ fn check(cli: &Cli, file: Option<&std::path::Path>) -> Result<()> {
         errln!("{w}");
     }
     let states: usize = workflow.machines.iter().map(|m| m.states.len()).sum();
-    let transitions: usize = workflow.machines.iter().map(|m| m.transitions.len()).sum();
+    // The transitions as written; derived states (`when:`) are counted as such.
+    let transitions: usize = workflow
+        .rules
+        .machines
+        .values()
+        .map(|m| m.transitions.len())
+        .sum();
+    let derived = workflow
+        .rules
+        .machines
+        .values()
+        .flat_map(|m| m.states.values())
+        .filter(|s| s.when.is_some())
+        .count();
+    let derived = if derived > 0 {
+        format!(", {derived} derived states")
+    } else {
+        String::new()
+    };
     outln!(
-        "ok: {} ({} machines, {states} states, {transitions} transitions, {} warning{}; version {})",
+        "ok: {} ({} machines, {states} states, {transitions} transitions{derived}, {} warning{}; version {})",
         workflow.file,
         workflow.machines.len(),
         warnings.len(),

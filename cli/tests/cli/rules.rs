@@ -88,7 +88,7 @@ fn every_misspelt_to_state_is_located_and_corrected() {
         assert!(err.contains(&format!("did you mean `{state}`?")), "{err}");
         checked += 1;
     }
-    assert!(checked >= 30, "only {checked} `to:` lines were checked");
+    assert!(checked >= 20, "only {checked} `to:` lines were checked");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Compiled workflows: the machines of a rule file with their guards compiled once, ready to
 //! fire. This is what Symfony Workflow calls the Definition.
 
+mod derived;
 pub mod graph;
 pub mod migrate;
 
@@ -23,6 +24,25 @@ pub struct Guard {
     pub ast: rhai::AST,
     /// Which of [`GUARD_VARIABLES`] it reads, so only those views are built.
     pub reads: [bool; 5],
+}
+
+impl Guard {
+    /// Compiles `condition` for a machine of `scope`; `message` is what a refusal says (by
+    /// default, that the condition is false).
+    pub(crate) fn compile(
+        host: &ScriptHost,
+        scope: Scope,
+        condition: &str,
+        message: Option<String>,
+    ) -> Result<Guard, String> {
+        let ast = compile_guard(host, scope, condition)?;
+        Ok(Guard {
+            reads: GUARD_VARIABLES.map(|v| mentions(condition, v)),
+            message: message.unwrap_or_else(|| format!("`{condition}` is false")),
+            condition: condition.to_string(),
+            ast,
+        })
+    }
 }
 
 /// One transition of a compiled machine.
@@ -122,16 +142,8 @@ impl Workflow {
                 let mut guards = Vec::new();
                 for (i, g) in t.guards.iter().enumerate() {
                     let path = format!("machines.{name}.transitions.{event}.guards[{i}].if");
-                    match compile_guard(&host, def.scope, &g.condition) {
-                        Ok(ast) => guards.push(Guard {
-                            reads: GUARD_VARIABLES.map(|v| mentions(&g.condition, v)),
-                            message: g
-                                .message
-                                .clone()
-                                .unwrap_or_else(|| format!("`{}` is false", g.condition)),
-                            condition: g.condition.clone(),
-                            ast,
-                        }),
+                    match Guard::compile(&host, def.scope, &g.condition, g.message.clone()) {
+                        Ok(guard) => guards.push(guard),
                         Err(message) => errors.push(parsed.error(
                             &path,
                             format!("guard does not compile: {message}"),
@@ -150,6 +162,7 @@ impl Workflow {
                     auto: t.auto,
                 });
             }
+            transitions.extend(derived::transitions(&host, name, def, &parsed, &mut errors));
             machines.push(Machine {
                 name: name.clone(),
                 scope: def.scope,

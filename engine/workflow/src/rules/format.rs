@@ -104,6 +104,13 @@ pub struct StateDef {
     /// (e.g. a new shipment reserving its stock).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enter: Vec<EffectDef>,
+    /// Makes the state derived: a Rhai condition (like a guard's) that says when the entity is
+    /// in this state. After every change, a machine that is not in a final state moves to the
+    /// first state, in the order written, whose `when` holds, unless the `when` of its own state
+    /// holds too. So a status computed from shipments or payments follows them both ways. The
+    /// move is an automatic step named `mark_STATE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
     /// Free text for people and diagrams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -60,15 +60,29 @@ pub fn lint(parsed: &ParsedRules) -> Vec<Diagnostic> {
     warnings
 }
 
-/// The transitions that leave `state` for another state.
-fn exits<'a>(machine: &'a MachineDef, state: &str) -> Vec<&'a str> {
-    machine
+/// The transitions that leave `state` for another state: declared ones, and the derived
+/// states' (`when:`) from every state that is not final.
+fn exits(machine: &MachineDef, state: &str) -> Vec<String> {
+    let declared = machine
         .transitions
         .iter()
         .filter(|(_, t)| t.from.iter().any(|f| f == state))
         .filter(|(_, t)| t.to.as_deref().is_some_and(|to| to != state))
-        .map(|(event, _)| event.as_str())
-        .collect()
+        .map(|(event, _)| event.clone());
+    let is_final = machine.states.get(state).is_some_and(|s| s.is_final);
+    let derived = derived(machine)
+        .filter(move |target| !is_final && *target != state)
+        .map(|target| format!("mark_{target}"));
+    declared.chain(derived).collect()
+}
+
+/// The derived states (with a `when:`), which every state that is not final can move to.
+fn derived(machine: &MachineDef) -> impl Iterator<Item = &str> {
+    machine
+        .states
+        .iter()
+        .filter(|(_, s)| s.when.is_some())
+        .map(|(state, _)| state.as_str())
 }
 
 /// The states reachable from the initial state.
@@ -76,11 +90,16 @@ fn reachable(machine: &MachineDef) -> HashSet<&str> {
     let mut seen = HashSet::from([machine.initial.as_str()]);
     let mut todo = vec![machine.initial.as_str()];
     while let Some(state) = todo.pop() {
-        for t in machine.transitions.values() {
-            if let Some(to) = &t.to {
-                if t.from.iter().any(|f| f == state) && seen.insert(to.as_str()) {
-                    todo.push(to.as_str());
-                }
+        let declared = machine
+            .transitions
+            .values()
+            .filter(|t| t.from.iter().any(|f| f == state))
+            .filter_map(|t| t.to.as_deref());
+        let leaves = !machine.states.get(state).is_some_and(|s| s.is_final);
+        let derived = derived(machine).filter(|_| leaves);
+        for to in declared.chain(derived).collect::<Vec<_>>() {
+            if seen.insert(to) {
+                todo.push(to);
             }
         }
     }
