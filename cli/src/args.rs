@@ -306,6 +306,9 @@ pub enum ShipmentCommand {
         /// Carrier id.
         #[arg(long)]
         carrier: Option<String>,
+        /// Ship from this location instead; what the shipment holds there moves with it.
+        #[arg(long)]
+        location: Option<String>,
         /// Expected delivery date, YYYY-MM-DD.
         #[arg(long)]
         expected_delivery: Option<String>,

@@ -52,10 +52,12 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             items,
             tracking,
             carrier,
+            location,
             expected_delivery,
             change,
         } => {
             let changes = ShipmentEdit {
+                location: location.clone(),
                 items: if items.is_empty() {
                     None
                 } else {
@@ -67,7 +69,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             };
             if changes == ShipmentEdit::default() {
                 return Err(Error::bad_input(
-                    "nothing to change: give --item, --tracking, --carrier or --expected-delivery",
+                    "nothing to change: give --item, --location, --tracking, --carrier or --expected-delivery",
                 ));
             }
             let command = Command::ShipmentEdit {

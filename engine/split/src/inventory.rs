@@ -44,6 +44,12 @@ pub fn apply(
         let Some(location) = &m.location else {
             continue;
         };
+        if m.action == StockAction::Adjust {
+            if let Err(short) = adjust(m, location, source, &mut changes)? {
+                return Ok(Err(short));
+            }
+            continue;
+        }
         for (line, sku, qty) in &m.items {
             let qty = i64::from(*qty);
             let lkey = (location.clone(), sku.clone());
@@ -122,6 +128,94 @@ pub fn apply(
         }
     }
     Ok(Ok(changes))
+}
+
+/// Re-books the lines of an edited shipment at `location` (see [`StockAction::Adjust`]).
+fn adjust(
+    m: &StockMove,
+    location: &str,
+    source: &dyn StockSource,
+    changes: &mut StockChanges,
+) -> Result<Result<(), Shortage>> {
+    let mut current = Vec::with_capacity(m.items.len());
+    for (line, _, _) in &m.items {
+        let key = (m.shipment.clone(), line.clone());
+        current.push(match changes.reservations.get(&key) {
+            Some(r) => Some(r.clone()),
+            None => source.reservation(&m.shipment, line)?,
+        });
+    }
+    let held = |r: &Option<Reservation>| {
+        r.as_ref()
+            .is_some_and(|r| r.status == ReservationStatus::Reserved)
+    };
+    if !current.iter().any(held) {
+        return Ok(Ok(()));
+    }
+    let level_of = |location: &str, sku: &str, changes: &StockChanges| match changes
+        .levels
+        .get(&(location.to_string(), sku.to_string()))
+    {
+        Some(l) => Ok(*l),
+        None => source.level(location, sku),
+    };
+    // Give back everything held first, so a line may grow where another shrinks.
+    for ((line, _, _), r) in m.items.iter().zip(&current) {
+        if let Some(r) = r
+            .as_ref()
+            .filter(|r| r.status == ReservationStatus::Reserved)
+        {
+            let mut level = level_of(&r.location, &r.sku, changes)?;
+            level.reserved -= r.qty;
+            changes
+                .levels
+                .insert((r.location.clone(), r.sku.clone()), level);
+            changes.reservations.insert(
+                (m.shipment.clone(), line.clone()),
+                Reservation {
+                    status: ReservationStatus::Released,
+                    ..r.clone()
+                },
+            );
+        }
+    }
+    for ((line, sku, qty), r) in m.items.iter().zip(&current) {
+        let qty = i64::from(*qty);
+        let left = r.as_ref().is_some_and(|r| {
+            matches!(
+                r.status,
+                ReservationStatus::Decremented | ReservationStatus::Restored
+            )
+        });
+        if qty == 0 || left {
+            continue;
+        }
+        let mut level = level_of(location, sku, changes)?;
+        if level.available() < qty {
+            return Ok(Err(Shortage {
+                effect: "shipment.edit",
+                message: format!(
+                    "{sku} at {location}: {} available, {qty} needed for shipment {} line {line}",
+                    level.available(),
+                    m.shipment
+                ),
+            }));
+        }
+        level.reserved += qty;
+        changes
+            .levels
+            .insert((location.to_string(), sku.clone()), level);
+        changes.reservations.insert(
+            (m.shipment.clone(), line.clone()),
+            Reservation {
+                location: location.to_string(),
+                sku: sku.clone(),
+                qty,
+                status: ReservationStatus::Reserved,
+            },
+        );
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ impl Command {
             Command::ShipmentEdit { id, changes } => {
                 check_id("shipment id", id)?;
                 optional_id("carrier", &changes.carrier)?;
+                optional_id("location", &changes.location)?;
                 items(changes.items.as_deref().unwrap_or_default())?;
                 tracking(&changes.add_tracking)
             }

@@ -3,7 +3,7 @@
 use super::Executor;
 use crate::error::Result;
 use std::collections::BTreeMap;
-use waybill_workflow::model::ReservationStatus;
+use waybill_workflow::model::{Reservation, ReservationStatus, Shipment};
 
 impl Executor {
     /// Every broken invariant, in words; empty when the store is sound. Checks that each order
@@ -15,6 +15,10 @@ impl Executor {
         let mut problems = Vec::new();
         let orders = self.orders(&Default::default())?;
         let mut shipments = std::collections::HashSet::new();
+        let mut booked: BTreeMap<String, Vec<(String, Reservation)>> = BTreeMap::new();
+        for (shipment, line, r) in self.reservations()? {
+            booked.entry(shipment).or_default().push((line, r));
+        }
         for agg in &orders {
             let id = agg.order.id();
             if !self.lifecycle.is_settled(agg)? {
@@ -57,6 +61,10 @@ impl Executor {
                     ));
                 }
             }
+            for s in &agg.shipments {
+                let lines = booked.get(&s.id).map(Vec::as_slice).unwrap_or_default();
+                self.check_booking(s, lines, &mut problems);
+            }
             shipments.extend(agg.shipments.iter().map(|s| s.id.clone()));
         }
         let mut live: BTreeMap<(String, String), i64> = BTreeMap::new();
@@ -92,5 +100,61 @@ impl Executor {
             ));
         }
         Ok(problems)
+    }
+
+    /// A shipment's stock records match its items: one that holds stock holds each item's
+    /// quantity at its location and nothing for lines it no longer carries; one that has left
+    /// took off the shelf exactly what it carries.
+    fn check_booking(
+        &self,
+        s: &Shipment,
+        lines: &[(String, Reservation)],
+        problems: &mut Vec<String>,
+    ) {
+        let status_of = |wanted: ReservationStatus| {
+            lines
+                .iter()
+                .filter(move |(_, r)| r.status == wanted)
+                .map(|(line, r)| (line.as_str(), r))
+        };
+        let (status, what) = if self.lifecycle.has_left(s) {
+            (ReservationStatus::Decremented, "took")
+        } else if self.lifecycle.is_released(s)
+            || status_of(ReservationStatus::Reserved).next().is_none()
+        {
+            return;
+        } else {
+            (ReservationStatus::Reserved, "holds")
+        };
+        let booked: BTreeMap<&str, &Reservation> = status_of(status).collect();
+        if status == ReservationStatus::Decremented && booked.is_empty() {
+            return;
+        }
+        for item in &s.items {
+            let want = s.qty_of(&item.line) as i64;
+            match booked.get(item.line.as_str()) {
+                Some(r) if r.qty == want && Some(&r.location) == s.location.as_ref() => {}
+                Some(r) => problems.push(format!(
+                    "shipment {} line {}: carries {want} from {}, but {what} {} at {}",
+                    s.id,
+                    item.line,
+                    s.location.as_deref().unwrap_or("nowhere"),
+                    r.qty,
+                    r.location
+                )),
+                None => problems.push(format!(
+                    "shipment {} line {}: carries {want}, but {what} nothing for it",
+                    s.id, item.line
+                )),
+            }
+        }
+        for (line, r) in &booked {
+            if s.qty_of(line) == 0 {
+                problems.push(format!(
+                    "shipment {} line {line}: carries none, but {what} {} at {}",
+                    s.id, r.qty, r.location
+                ));
+            }
+        }
     }
 }

@@ -63,6 +63,9 @@ impl Executor {
         let (mut agg, _) = self.shipment(id)?;
         let mut changes = changes.clone();
         self.check_tracking_codes(&mut changes.add_tracking)?;
+        if let Some(location) = &changes.location {
+            self.check_location(&agg, location, ctx.op)?;
+        }
         let codes: Vec<String> = changes
             .add_tracking
             .iter()

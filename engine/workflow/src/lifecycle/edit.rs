@@ -25,6 +25,9 @@ pub struct ShipmentEdit {
     /// New carrier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
+    /// New location to ship from; what the shipment holds moves with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 impl Lifecycle {
@@ -93,19 +96,49 @@ impl Lifecycle {
                 "the carrier handles this shipment; it can't be edited by hand".into(),
             ));
         }
+        let rebooks = edit.items.is_some() || edit.location.is_some();
+        if rebooks && (self.has_left(shipment) || self.is_released(shipment)) {
+            return Err(refuse(
+                "the shipment has left or was canceled; its items and location can't change".into(),
+            ));
+        }
         if let Some(items) = &edit.items {
-            if self.has_left(shipment) {
-                return Err(refuse(
-                    "the shipment has left; its items can't change".into(),
-                ));
-            }
             self.check_items(agg, items, Some(id), ("shipment.edit", &entity))?;
         }
+        let before = shipment.items.clone();
         let mut run = Run::new(self.workflow(), agg.clone());
         let shipment = run.agg.shipment_mut(id).expect("checked above");
         if let Some(items) = edit.items {
             shipment.items = items;
         }
+        if let Some(location) = edit.location {
+            shipment.location = Some(location);
+        }
+        if rebooks {
+            // What it holds follows its items and location: lines taken out give theirs back.
+            let shipment = shipment.clone();
+            let spec = &run.agg.order.spec;
+            let sku = |line: &str| spec.line(line).map(|l| l.sku.clone()).unwrap_or_default();
+            let mut items: Vec<(String, String, u32)> = Vec::new();
+            for item in &shipment.items {
+                if !items.iter().any(|(line, _, _)| *line == item.line) {
+                    let qty = u32::try_from(shipment.qty_of(&item.line)).unwrap_or(u32::MAX);
+                    items.push((item.line.clone(), sku(&item.line), qty));
+                }
+            }
+            for old in &before {
+                if !items.iter().any(|(line, _, _)| *line == old.line) {
+                    items.push((old.line.clone(), sku(&old.line), 0));
+                }
+            }
+            run.applied.stock.push(StockMove {
+                action: StockAction::Adjust,
+                shipment: id.to_string(),
+                location: shipment.location.clone(),
+                items,
+            });
+        }
+        let shipment = run.agg.shipment_mut(id).expect("checked above");
         if let Some(date) = edit.expected_delivery {
             shipment.expected_delivery = Some(date);
         }

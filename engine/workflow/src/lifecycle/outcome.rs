@@ -55,6 +55,10 @@ pub enum StockAction {
     Restore,
     /// Put returned units back on the shelf (a customer return; no reservation changes).
     Restock,
+    /// Re-book what an edited shipment holds: each line's reservation becomes the line's new
+    /// quantity (0 for a line taken out) at the move's location, wherever it was held before.
+    /// Only a shipment that holds a reservation is re-booked.
+    Adjust,
 }
 
 /// A stock effect requested for one shipment's items; the inventory applies it in the same write.
