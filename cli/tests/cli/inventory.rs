@@ -4,7 +4,8 @@ use crate::util::Store;
 use std::path::{Path, PathBuf};
 
 impl Store {
-    /// Locations ams (priority 1) and rtm (2); MUG 2 at ams, 3 at rtm; order ORD-1 of 4 MUG.
+    /// Locations ams (priority 1) and rtm (2); MUG 2 at ams, 3 at rtm; order ORD-1 of 4 MUG,
+    /// placed.
     fn stocked(market: &str) -> Store {
         let s = Store::new();
         s.ok(&[
@@ -26,6 +27,7 @@ impl Store {
         );
         let file = s.file("order.json", &order);
         s.ok(&["order", "create", &file]);
+        s.ok(&["order", "fire", "ORD-1", "place"]);
         s
     }
 }

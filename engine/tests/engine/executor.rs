@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use waybill_engine::carriers::Carriers;
-use waybill_engine::command::{Command, Executor, Request};
+use waybill_engine::command::{Command, Executor, Request, Status};
 use waybill_engine::store::{codec, keys, MemoryStore, Store, Write};
 use waybill_engine::{Kind, Lifecycle, Workflow};
 
@@ -48,10 +48,12 @@ fn shop(store: MemoryStore) -> (Executor, tempfile::TempDir) {
         json!({"op": "order.create", "order": {"id": "ORD-1",
             "lines": [{"id": "l1", "sku": "MUG", "qty": 1, "price": "10.00"}],
             "shipping": {"address": {"country": "NL"}}}}),
+        json!({"op": "order.fire", "id": "ORD-1", "event": "place"}),
         json!({"op": "shipment.create", "order": "ORD-1", "shipment": {"location": "ams",
             "items": [{"line": "l1", "qty": 1}], "tracking": [{"code": "T-1", "carrier": "relay"}]}}),
     ] {
-        exec.run(request(command(line))).unwrap();
+        let reply = exec.run(request(command(line.clone()))).unwrap();
+        assert_eq!(reply.status, Status::Ok, "{line}: {reply:?}");
     }
     (exec, dir)
 }

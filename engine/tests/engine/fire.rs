@@ -29,11 +29,21 @@ fn spec(kind: &str) -> OrderSpec {
     .unwrap()
 }
 
-fn order(engine: &Lifecycle) -> OrderAggregate {
+/// Order ORD-1, just created.
+fn draft(engine: &Lifecycle) -> OrderAggregate {
     engine
         .create_order(spec("order"), &staff(), Utc::now())
         .unwrap()
         .0
+}
+
+/// Order ORD-1, placed (shipments are made only for placed and approved orders).
+fn order(engine: &Lifecycle) -> OrderAggregate {
+    let mut agg = draft(engine);
+    engine
+        .fire(&mut agg, &ord(), "place", &staff(), &Input::new())
+        .unwrap();
+    agg
 }
 
 fn input(pairs: &[(&str, &str)]) -> Input {
@@ -93,7 +103,7 @@ fn refused(result: waybill_engine::workflow::Result<waybill_engine::Applied>) ->
 
 #[test]
 fn new_orders_start_in_every_initial_state() {
-    let agg = order(&engine());
+    let agg = draft(&engine());
     assert_eq!(state(&agg, "order"), "draft");
     assert_eq!(state(&agg, "payment"), "unpaid");
     assert_eq!(state(&agg, "fulfillment"), "unfulfilled");
@@ -225,6 +235,9 @@ fn pickup_orders_end_picked_up() {
     let mut s = spec("order");
     s.shipping.method = Some("pickup".into());
     let mut agg = engine.create_order(s, &staff(), Utc::now()).unwrap().0;
+    engine
+        .fire(&mut agg, &ord(), "place", &staff(), &Input::new())
+        .unwrap();
     add(&engine, &mut agg, "S1", "l1", 2, true);
     add(&engine, &mut agg, "S2", "l2", 1, true);
     for id in ["S1", "S2"] {
@@ -455,7 +468,7 @@ fn a_refused_cascade_refuses_the_whole_command() {
 #[test]
 fn can_lists_possible_events_and_the_blockers_of_the_rest() {
     let engine = engine();
-    let agg = order(&engine);
+    let agg = draft(&engine);
     let checks = engine.can(&agg, &ord(), &staff()).unwrap();
     let place = checks.iter().find(|c| c.event == "place").unwrap();
     assert!(place.allowed);

@@ -21,6 +21,14 @@ fn migrate_check_reports_orders_stranded_by_a_renamed_state() {
             "from: [draft, placed, approved]",
             "from: [draft, submitted, approved]",
         ),
+        (
+            "create_in: { order: [placed, approved] }",
+            "create_in: { order: [submitted, approved] }",
+        ),
+        (
+            "change_in: { order: [placed, approved] }",
+            "change_in: { order: [submitted, approved] }",
+        ),
     ] {
         assert_eq!(renamed.matches(from).count(), 1, "{from:?} in default.yaml");
         renamed = renamed.replace(from, to);

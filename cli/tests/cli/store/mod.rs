@@ -115,6 +115,7 @@ mod derived;
 mod idempotency;
 mod migrate;
 mod orders;
+mod placement;
 mod rebooking;
 mod refusals;
 mod roles;

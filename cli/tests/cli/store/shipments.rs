@@ -147,7 +147,15 @@ fn shipments_from_creation_to_delivery_edit_delete_return_and_outbox() {
         .map(|x| x["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["SHP-1", "SHP-2"]);
-    let reply = s.json(&["shipment", "create", "ORD-1", "--item", "l2:1"]);
+    let reply = s.json(&[
+        "shipment",
+        "create",
+        "ORD-1",
+        "--location",
+        "ams",
+        "--item",
+        "l2:1",
+    ]);
     assert_eq!(reply["entity"]["id"], "SHP-4", "ids are not reused");
     let reply = s.json(&["shipment", "delete", "SHP-4", "--yes"]);
     assert_eq!(reply["op"], "shipment.delete");

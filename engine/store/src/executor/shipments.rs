@@ -16,11 +16,18 @@ impl Executor {
         ctx: Ctx,
     ) -> Result<Reply> {
         let mut agg = self.order(order)?;
+        // Who asks is checked before what is asked.
+        let entity = EntityRef::Order(order.to_string());
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut shipment = shipment.clone();
         self.check_tracking_codes(&mut shipment.tracking)?;
-        if let Some(location) = &shipment.location {
-            self.check_location(&agg, location, ctx.op)?;
-        }
+        self.check_hand_made(
+            &agg,
+            None,
+            shipment.location.as_deref(),
+            &shipment.items,
+            ctx.op,
+        )?;
         let id = self.shipment_id(1);
         let codes: Vec<String> = shipment.tracking.iter().map(|t| t.code.clone()).collect();
         let applied = self
@@ -61,10 +68,15 @@ impl Executor {
         ctx: Ctx,
     ) -> Result<Reply> {
         let (mut agg, _) = self.shipment(id)?;
+        let entity = EntityRef::Shipment(id.to_string());
+        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut changes = changes.clone();
         self.check_tracking_codes(&mut changes.add_tracking)?;
-        if let Some(location) = &changes.location {
-            self.check_location(&agg, location, ctx.op)?;
+        if changes.items.is_some() || changes.location.is_some() {
+            let current = agg.shipment(id).cloned().expect("found with its order");
+            let location = changes.location.as_deref().or(current.location.as_deref());
+            let items = changes.items.as_deref().unwrap_or(&current.items);
+            self.check_hand_made(&agg, Some(id), location, items, ctx.op)?;
         }
         let codes: Vec<String> = changes
             .add_tracking
@@ -113,6 +125,7 @@ impl Executor {
         let entity = EntityRef::Order(order.to_string());
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut agg = self.order(order)?;
+        self.lifecycle.check_placement(&agg, ctx.op, &entity)?;
         let locations = self.locations()?;
         let coordinator = Coordinator::new(&self.lifecycle, self, &locations, &self.strategies);
         let split = coordinator.propose(&agg, strategy, config)?;

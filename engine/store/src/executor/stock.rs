@@ -4,7 +4,8 @@
 use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use waybill_workflow::model::{EntityRef, Location, OrderAggregate};
+use std::collections::BTreeSet;
+use waybill_workflow::model::{EntityRef, Location, OrderAggregate, ShipmentItem};
 use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Refusal};
 
@@ -56,6 +57,68 @@ impl Executor {
             entity: None,
             ..Reply::ok(ctx.op, entity, &Applied::default())
         })
+    }
+
+    /// A shipment made or changed by hand passes what a split proposal passes: it ships from a
+    /// location when the store has any (its stock is taken from there), the location may serve
+    /// the order, the order's shipments stay within the inventory model's cutoff, and an order
+    /// that allows no partial delivery gets one shipment with all of it. `shipment` is the one
+    /// being changed, if any; `items` its new items. (Stock itself is checked when it is
+    /// reserved, in the same write.)
+    pub(super) fn check_hand_made(
+        &self,
+        agg: &OrderAggregate,
+        shipment: Option<&str>,
+        location: Option<&str>,
+        items: &[ShipmentItem],
+        op: &str,
+    ) -> Result<()> {
+        let entity = EntityRef::Order(agg.order.spec.id.clone());
+        let refuse = |message: String| -> Error { Refusal::command(&entity, op, message).into() };
+        let Some(location) = location else {
+            let known = self.locations()?;
+            if known.is_empty() {
+                return Ok(());
+            }
+            let ids: Vec<&str> = known.iter().map(|l| l.id.as_str()).collect();
+            return Err(Error::bad_input_with(
+                "a shipment takes its stock from a location: give one with --location",
+                format!("the locations are {}", ids.join(", ")),
+            ));
+        };
+        self.check_location(agg, location, op)?;
+        let others = agg
+            .shipments
+            .iter()
+            .filter(|s| Some(s.id.as_str()) != shipment && !self.lifecycle.is_released(s));
+        if let Some((model, def)) = waybill_split::inventory_model(self.lifecycle.workflow(), agg) {
+            if let Some(cutoff) = def.cutoff {
+                let mut from: BTreeSet<&str> = others
+                    .clone()
+                    .filter_map(|s| s.location.as_deref())
+                    .collect();
+                from.insert(location);
+                if from.len() > cutoff {
+                    return Err(refuse(format!(
+                        "the order would ship from {} locations ({}); inventory model `{model}` allows at most {cutoff}",
+                        from.len(),
+                        from.into_iter().collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+        }
+        if !agg.order.spec.shipping.partial_delivery {
+            let carried: u64 = items.iter().map(|i| u64::from(i.qty)).sum();
+            let ordered: u64 = agg.order.spec.lines.iter().map(|l| u64::from(l.qty)).sum();
+            if carried < ordered || others.clone().next().is_some() {
+                return Err(refuse(format!(
+                    "order `{}` allows no partial delivery: one shipment must carry all {ordered} units (this one would carry {carried}{})",
+                    agg.order.spec.id,
+                    if others.clone().next().is_some() { ", beside other shipments" } else { "" }
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// A shipment's location must exist, not be on hold, and belong to the order's inventory

@@ -89,6 +89,7 @@ impl Lifecycle {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        self.check_placement(agg, "shipment.edit", &entity)?;
         let refuse =
             |message: String| -> Error { Refusal::command(&entity, "shipment.edit", message) };
         if shipment.carrier_handled {
@@ -169,6 +170,7 @@ impl Lifecycle {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        self.check_placement(agg, "shipment.delete", &entity)?;
         let refuse =
             |message: &str| -> Error { Refusal::command(&entity, "shipment.delete", message) };
         if shipment.carrier_handled {
@@ -281,6 +283,7 @@ impl Lifecycle {
         let shipment = agg
             .shipment(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
+        self.check_placement(agg, "shipment.label", &entity)?;
         let refuse =
             |message: String| -> Error { Refusal::command(&entity, "shipment.label", message) };
         if shipment.carrier_handled {

@@ -4,6 +4,7 @@
 
 pub mod edit;
 pub mod outcome;
+mod placement;
 pub mod run;
 pub mod views;
 
@@ -217,6 +218,7 @@ impl Lifecycle {
                 agg.order.spec.kind.as_str()
             )));
         }
+        self.check_placement(agg, "shipment.create", &order_ref)?;
         self.check_items(agg, &new.items, None, ("shipment.create", &order_ref))?;
         check_tracking(&new.tracking)?;
         let shipment = Shipment {

@@ -30,6 +30,9 @@ pub struct RuleSet {
     /// own role or one listed here; `system` can't be listed.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub act_as: IndexMap<String, Vec<String>>,
+    /// In which states of the order shipments may be made and changed (seed 000).
+    #[serde(default, skip_serializing_if = "ShipmentRules::is_empty")]
+    pub shipments: ShipmentRules,
     /// The state machines, by name (e.g. `order`, `payment`, `fulfillment`, `shipment`).
     pub machines: IndexMap<String, MachineDef>,
     /// Inventory models (seed 004): which locations serve which markets, with which split
@@ -40,6 +43,26 @@ pub struct RuleSet {
     /// order; the first that can fire from the shipment's state fires (as role `carrier`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub carrier_events: IndexMap<String, Vec<String>>,
+}
+
+/// Where shipments belong: for each kind of shipment command, the order machines and the
+/// states they must be in (every machine listed, in one of its states). Left out, always.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentRules {
+    /// For `shipment.create` and `shipment.split`, e.g. `order: [placed, approved]`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub create_in: IndexMap<String, Vec<String>>,
+    /// For `shipment.edit`, `shipment.delete` and `shipment.label`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub change_in: IndexMap<String, Vec<String>>,
+}
+
+impl ShipmentRules {
+    /// Whether nothing is declared.
+    pub fn is_empty(&self) -> bool {
+        self.create_in.is_empty() && self.change_in.is_empty()
+    }
 }
 
 /// A named set of locations serving some markets.

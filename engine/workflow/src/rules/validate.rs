@@ -80,6 +80,41 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
     if rules.machines.is_empty() {
         errors.push(parsed.error("machines", "no machines are declared".into(), None));
     }
+    let order_machines: Vec<&str> = rules
+        .machines
+        .iter()
+        .filter(|(_, m)| m.scope == Scope::Order)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    for (kind, when) in [
+        ("create_in", &rules.shipments.create_in),
+        ("change_in", &rules.shipments.change_in),
+    ] {
+        for (machine, states) in when {
+            let path = format!("shipments.{kind}.{machine}");
+            let Some(def) = rules
+                .machines
+                .get(machine)
+                .filter(|m| m.scope == Scope::Order)
+            else {
+                errors.push(parsed.error(
+                    &path,
+                    format!("`{machine}` is not a machine of the order"),
+                    Some(suggest::help(machine, order_machines.iter().copied())),
+                ));
+                continue;
+            };
+            for (i, state) in states.iter().enumerate() {
+                if !def.states.contains_key(state) {
+                    errors.push(parsed.error(
+                        &format!("{path}[{i}]"),
+                        format!("unknown state `{state}` in machine `{machine}`"),
+                        Some(suggest::help(state, def.states.keys().map(String::as_str))),
+                    ));
+                }
+            }
+        }
+    }
 
     // Event names must be unique within a scope: `order fire ID EVENT` must name one transition.
     let mut events: HashMap<(Scope, &str), &str> = HashMap::new();
