@@ -7,6 +7,7 @@ mod carriers;
 mod executor;
 mod fire;
 mod hostile_strategies;
+mod model;
 mod properties;
 mod rules_load;
 mod stock_properties;
