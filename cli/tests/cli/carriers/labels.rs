@@ -120,3 +120,68 @@ fn a_label_names_a_real_carrier_and_service() {
     assert_eq!(shipment["service"], "express");
     assert_eq!(shipment["cost"], "9.89");
 }
+
+/// A label the rules would refuse is never bought, and its file is never written: a second
+/// label for SHP-1 asks nothing of the carrier and leaves the first label's file as it was.
+#[test]
+fn a_refused_label_is_not_bought_and_overwrites_nothing() {
+    let mut s = Store::shipped_from_ams();
+    let api = Api::start();
+    s.carrier_config = Some(api.config(&s));
+    s.ok(&["shipment", "label", "SHP-1", "--carrier", "apiship"]);
+    let file = s.data().join("labels/SHP-1.label");
+    let first = std::fs::read_to_string(&file).unwrap();
+    let before = s.dump();
+    let err = s.fails(1, &["shipment", "label", "SHP-1", "--carrier", "apiship"]);
+    assert!(err.contains("already has a label from apiship"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+    let after = s.dump();
+    assert_eq!(
+        before
+            .keys()
+            .filter(|k| !k.starts_with("h/") && *k != "m/seq")
+            .collect::<Vec<_>>(),
+        after
+            .keys()
+            .filter(|k| !k.starts_with("h/") && *k != "m/seq")
+            .collect::<Vec<_>>(),
+    );
+    let asked = api.finish();
+    assert_eq!(
+        asked.iter().filter(|p| p.contains("/v1/labels")).count(),
+        1,
+        "only the first label was bought: {asked:?}"
+    );
+}
+
+/// A carrier's answer is checked before it is kept: a negative label cost is refused with the
+/// carrier and the function named, and nothing is written.
+#[test]
+fn a_label_of_negative_cost_is_refused() {
+    let s = Store::shipped_from_ams();
+    let dir = s.path().join("mine");
+    s.file(
+        "mine/cheap.rhai",
+        "fn metadata() { #{ id: \"cheap\", name: \"Cheap\", services: [\"std\"] } }\nfn create_label(req) { #{ tracking_number: \"CH-1\", label: \"x\", cost: \"-99999999999.00\" } }",
+    );
+    let before = s.dump_text();
+    let dir = dir.display().to_string();
+    let err = s.fails(
+        2,
+        &[
+            "--carriers-dir",
+            &dir,
+            "shipment",
+            "label",
+            "SHP-1",
+            "--carrier",
+            "cheap",
+        ],
+    );
+    assert!(
+        err.contains("carrier `cheap`: create_label() answered badly: the answer.cost -99999999999.00 is negative"),
+        "{err}"
+    );
+    assert_eq!(before, s.dump_text());
+    assert!(!s.data().join("labels/SHP-1.label").exists());
+}

@@ -122,6 +122,8 @@ impl Executor {
         let entity = EntityRef::Shipment(id.to_string());
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let (mut agg, shipment) = self.shipment(id)?;
+        // Nothing is bought for a label the rules would refuse.
+        self.lifecycle.check_label(&agg, id, ctx.actor)?;
         let adapter = self.adapter_for(&agg, &shipment, carrier)?;
         if let Some(s) = service {
             if !adapter.meta.services.is_empty() && !adapter.meta.services.iter().any(|x| x == s) {
@@ -135,17 +137,12 @@ impl Executor {
             }
         }
         let label = adapter.create_label(self.parcel(&agg, &shipment, service)?)?;
-        let label_path = match &self.label_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
-                let path = dir.join(format!("{id}.label"));
-                let tmp = dir.join(format!(".{id}.label.tmp"));
-                std::fs::write(&tmp, &label.label)
-                    .and_then(|_| std::fs::rename(&tmp, &path))
-                    .map_err(|e| Error::Storage(format!("cannot write {}: {e}", path.display())))?;
-                path.display().to_string()
-            }
+        let label_file = self
+            .label_dir
+            .as_ref()
+            .map(|dir| dir.join(format!("{id}.label")));
+        let label_path = match &label_file {
+            Some(path) => path.display().to_string(),
             None => format!("(not kept) {id}.label"),
         };
         let info = LabelInfo {
@@ -160,6 +157,9 @@ impl Executor {
             cost: label.cost,
         };
         let applied = self.lifecycle.attach_label(&mut agg, id, info, ctx.actor)?;
+        if let Some(path) = &label_file {
+            write_label(path, &label.label)?;
+        }
         let reason = format!(
             "{} label {} for {} at {label_path}",
             adapter.meta.id, label.tracking_number, label.cost
@@ -378,4 +378,18 @@ impl Executor {
         }
         Ok(())
     }
+}
+
+/// Writes a label file whole (through a temporary file beside it), making its folder.
+fn write_label(path: &std::path::Path, label: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::write(&tmp, label)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| Error::Storage(format!("cannot write {}: {e}", path.display())))
 }

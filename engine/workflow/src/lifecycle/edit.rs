@@ -278,6 +278,25 @@ impl Lifecycle {
         label: LabelInfo,
         actor: &Actor,
     ) -> Result<Applied> {
+        self.check_label(agg, id, actor)?;
+        let mut run = Run::new(self.workflow(), agg.clone());
+        let s = run.agg.shipment_mut(id).expect("checked above");
+        s.carrier = Some(label.carrier);
+        s.service = label.service;
+        s.tracking.push(label.tracking);
+        s.label = Some(label.label_path);
+        s.cost = Some(label.cost);
+        s.carrier_handled = true;
+        run.changed();
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Refuses a label for shipment `id` that [`Lifecycle::attach_label`] would refuse, so it
+    /// is asked before a label is bought: the role, where shipments may change, a label it
+    /// already has, a shipment that left or was canceled.
+    pub fn check_label(&self, agg: &OrderAggregate, id: &str, actor: &Actor) -> Result<()> {
         let entity = EntityRef::Shipment(id.to_string());
         self.authorize("shipment.label", &entity, actor)?;
         let shipment = agg
@@ -297,18 +316,7 @@ impl Lifecycle {
                 "shipment {id} has left or was canceled; a label is no use"
             )));
         }
-        let mut run = Run::new(self.workflow(), agg.clone());
-        let s = run.agg.shipment_mut(id).expect("checked above");
-        s.carrier = Some(label.carrier);
-        s.service = label.service;
-        s.tracking.push(label.tracking);
-        s.label = Some(label.label_path);
-        s.cost = Some(label.cost);
-        s.carrier_handled = true;
-        run.changed();
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        Ok(())
     }
 
     /// Records the carrier's latest status on a shipment (attributes `carrier_status`,
