@@ -2,6 +2,7 @@
 //! fire. This is what Symfony Workflow calls the Definition.
 
 pub mod graph;
+pub mod guard_check;
 pub mod migrate;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
@@ -23,6 +24,8 @@ pub struct Guard {
     pub ast: rhai::AST,
     /// Which of [`GUARD_VARIABLES`] it reads, so only those views are built.
     pub reads: [bool; 5],
+    /// The inputs it reads (`input.NAME`).
+    pub inputs: guard_check::InputReads,
 }
 
 /// One transition of a compiled machine.
@@ -115,6 +118,7 @@ impl Workflow {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let known = known_names(&parsed.rules);
         let mut machines = Vec::new();
         for (name, def) in &parsed.rules.machines {
             let mut transitions = Vec::new();
@@ -123,15 +127,22 @@ impl Workflow {
                 for (i, g) in t.guards.iter().enumerate() {
                     let path = format!("machines.{name}.transitions.{event}.guards[{i}].if");
                     match compile_guard(&host, def.scope, &g.condition) {
-                        Ok(ast) => guards.push(Guard {
+                        Ok(ast) => {
+                            let (inputs, problems) = guard_check::check(&ast, &known);
+                            errors.extend(problems.into_iter().map(|p| {
+                                parsed.error(&path, p.message, p.help)
+                            }));
+                            guards.push(Guard {
                             reads: GUARD_VARIABLES.map(|v| mentions(&g.condition, v)),
+                            inputs,
                             message: g
                                 .message
                                 .clone()
                                 .unwrap_or_else(|| format!("`{}` is false", g.condition)),
                             condition: g.condition.clone(),
                             ast,
-                        }),
+                        })
+                        }
                         Err(message) => errors.push(parsed.error(
                             &path,
                             format!("guard does not compile: {message}"),
@@ -239,6 +250,35 @@ impl Workflow {
         self.machines_of(scope)
             .map(|m| (m.name.clone(), m.initial.clone()))
             .collect()
+    }
+}
+
+/// The machines and state tags guards may name.
+fn known_names(rules: &RuleSet) -> guard_check::Known<'_> {
+    let of = |scope: Scope| {
+        rules
+            .machines
+            .iter()
+            .filter(move |(_, m)| m.scope == scope)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    };
+    let mut tags: Vec<&str> = rules
+        .machines
+        .values()
+        .filter(|m| m.scope == Scope::Shipment)
+        .flat_map(|m| {
+            m.states
+                .values()
+                .flat_map(|s| s.tags.iter().map(String::as_str))
+        })
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    guard_check::Known {
+        order_machines: of(Scope::Order),
+        shipment_machines: of(Scope::Shipment),
+        tags,
     }
 }
 
