@@ -111,6 +111,7 @@ fn assert_unchanged(
 
 mod apply;
 mod bad_input;
+mod cascades;
 mod idempotency;
 mod migrate;
 mod orders;

@@ -9,7 +9,7 @@ pub mod views;
 
 pub use edit::{LabelInfo, ShipmentEdit};
 pub use outcome::{
-    Applied, Blocker, EventCheck, Notification, Refusal, Step, StockAction, StockMove,
+    Applied, Blocker, EventCheck, Notification, Refusal, Skipped, Step, StockAction, StockMove,
 };
 
 use crate::compiled::Workflow;

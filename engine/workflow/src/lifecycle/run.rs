@@ -280,6 +280,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .map(|e| e.name().to_string())
                 .collect(),
+            skipped: Vec::new(),
         });
         let moved = self.applied.steps.last().is_some_and(|s| s.from != s.to);
         let entered = moved.then(|| machine.states.get(&to)).flatten();

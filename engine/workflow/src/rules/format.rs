@@ -169,6 +169,8 @@ pub enum EffectDef {
     /// Queue a notification with this topic in the outbox.
     Notify(String),
     /// Fire an event on another machine: the order's, or every shipment whose state allows it.
+    /// A required cascade that its target refuses refuses the whole command; an optional one
+    /// (`optional: true`) skips that target.
     Cascade(CascadeDef),
     /// Set attributes on the entity (readable in guards as `order.attrs.NAME` / `shipment.attrs.NAME`).
     Set(IndexMap<String, serde_json::Value>),
@@ -182,6 +184,10 @@ pub struct CascadeDef {
     pub machine: String,
     /// The event to fire.
     pub event: String,
+    /// Whether a target that can't take the event (its state, or a guard, says no) is skipped
+    /// instead of refusing the whole command. Skipped targets are listed in the step.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 impl EffectDef {
@@ -284,7 +290,7 @@ impl<'de> Deserialize<'de> for EffectDef {
             "notify" => serde_yaml::from_value(arg("topic")?)
                 .map(EffectDef::Notify)
                 .map_err(|e| D::Error::custom(format!("notify: {e}"))),
-            "cascade" => serde_yaml::from_value(arg("{ machine: M, event: E }")?)
+            "cascade" => serde_yaml::from_value(arg("{ machine: M, event: E, optional: false }")?)
                 .map(EffectDef::Cascade)
                 .map_err(|e| D::Error::custom(format!("cascade: {e}"))),
             "set" => serde_yaml::from_value(arg("{ name: value }")?)
