@@ -115,6 +115,7 @@ mod cascades;
 mod idempotency;
 mod migrate;
 mod orders;
+mod refunds;
 mod refusals;
 mod roles;
 mod shipments;

@@ -3,6 +3,7 @@
 
 pub mod graph;
 pub mod guard_check;
+pub mod inputs;
 pub mod migrate;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
@@ -45,6 +46,8 @@ pub struct Transition {
     pub effects: Vec<EffectDef>,
     /// Fired by the engine whenever its guards hold.
     pub auto: bool,
+    /// The inputs it accepts (see [`inputs`]).
+    pub accepts: inputs::Accepts,
 }
 
 impl Transition {
@@ -159,6 +162,7 @@ impl Workflow {
                     guards,
                     effects: t.effects.clone(),
                     auto: t.auto,
+                    accepts: inputs::Accepts::default(),
                 });
             }
             machines.push(Machine {
@@ -172,6 +176,7 @@ impl Workflow {
         if !errors.is_empty() {
             return Err(errors);
         }
+        inputs::resolve(&parsed.rules, &mut machines);
         let warnings = rules::lint::lint(&parsed);
         let mut shipment_tags: Vec<String> = machines
             .iter()

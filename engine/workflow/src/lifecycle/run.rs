@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 mod effects;
+mod refund;
 
 /// How many automatic steps one command may trigger before it is a cycle.
 pub const MAX_AUTO_STEPS: usize = 64;

@@ -127,6 +127,10 @@ pub struct TransitionDef {
     /// What happens, in order, in the same atomic write as the state change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<EffectDef>,
+    /// Inputs it accepts besides those its effects, its guards and its cascades read (e.g. a
+    /// `reason` kept in the history). Any other input is refused as bad input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
     /// Fired by the engine (as role `system`) whenever its guards hold, never by a user.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto: bool,
@@ -162,7 +166,8 @@ pub enum EffectDef {
     RestoreStock,
     /// Record a captured payment of `input.amount` (order scope).
     CapturePayment,
-    /// Record a refund of `input.amount` (order scope).
+    /// Record a refund of `input.amount` + `input.shipping_refund` + `input.adjustment_refund`
+    /// - `input.adjustment_fee`, each part optional, within what was captured (order scope).
     RefundPayment,
     /// Record returned quantities, `input.LINE = QTY` (order scope).
     ReturnItems,
@@ -207,6 +212,20 @@ impl EffectDef {
         }
     }
 
+    /// The inputs the effect reads by name.
+    pub fn inputs(&self) -> &'static [&'static str] {
+        match self {
+            EffectDef::CapturePayment => &["amount"],
+            EffectDef::RefundPayment => REFUND_INPUTS,
+            _ => &[],
+        }
+    }
+
+    /// Whether the effect reads inputs named after the order's lines (`return_items`: `l1=2`).
+    pub fn reads_lines(&self) -> bool {
+        matches!(self, EffectDef::ReturnItems)
+    }
+
     /// The scope the effect needs, if it needs one.
     pub fn required_scope(&self) -> Option<Scope> {
         match self {
@@ -221,6 +240,14 @@ impl EffectDef {
         }
     }
 }
+
+/// The parts of a refund, as `refund_payment` reads them from the input.
+pub const REFUND_INPUTS: &[&str] = &[
+    "amount",
+    "shipping_refund",
+    "adjustment_refund",
+    "adjustment_fee",
+];
 
 /// Every effect name, for "did you mean" suggestions.
 pub const EFFECT_NAMES: &[&str] = &[

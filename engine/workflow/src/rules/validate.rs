@@ -145,6 +145,14 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             if t.auto {
                 check_auto_leaves(parsed, &tpath, event, t, &mut errors);
             }
+            for (i, input) in t.inputs.iter().enumerate() {
+                let path = format!("{tpath}.inputs[{i}]");
+                if let Err(message) = crate::model::limits::check_id("an input name", input) {
+                    errors.push(parsed.error(&path, message, None));
+                } else if t.inputs[..i].contains(input) {
+                    errors.push(parsed.error(&path, format!("duplicate input `{input}`"), None));
+                }
+            }
             for (i, role) in t.roles.iter().flatten().enumerate() {
                 if !rules.roles.contains(role) {
                     errors.push(role_error(format!("{tpath}.roles[{i}]"), role));

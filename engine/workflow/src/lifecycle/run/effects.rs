@@ -112,18 +112,7 @@ impl Run<'_> {
                 }
                 order.captured = Money(after);
             }
-            EffectDef::RefundPayment => {
-                let amount = positive_amount(input)?;
-                let after = order.refunded.0 + amount.0;
-                if after > order.captured.0 {
-                    return Err(EffectFailure::Blocked(format!(
-                        "refunding {amount} would bring refunds to {}, above the {} captured",
-                        Money(after),
-                        order.captured
-                    )));
-                }
-                order.refunded = Money(after);
-            }
+            EffectDef::RefundPayment => self.refund(input)?,
             EffectDef::ReturnItems => self.return_items(input)?,
             EffectDef::Notify(topic) => self.applied.notifications.push(Notification {
                 topic: topic.clone(),
@@ -341,7 +330,7 @@ pub(super) enum EffectFailure {
     Error(Error),
 }
 
-fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
+pub(super) fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
     let value = input.get("amount").ok_or_else(|| {
         EffectFailure::Invalid("give the amount as input, e.g. --input amount=12.50".into())
     })?;
