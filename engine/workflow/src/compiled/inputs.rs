@@ -45,7 +45,7 @@ impl Accepts {
         let unknown: Vec<&str> = input
             .keys()
             .map(String::as_str)
-            .filter(|k| !self.names.contains(*k) && !(self.lines && lines.contains(k)))
+            .filter(|k| !(self.names.contains(*k) || self.lines && lines.contains(k)))
             .collect();
         let Some(first) = unknown.first() else {
             return Ok(());
