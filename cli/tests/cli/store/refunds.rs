@@ -54,6 +54,11 @@ fn a_refund_carries_shipping_and_adjustment_refunds_less_a_fee() {
     assert_eq!(parts["adjustment_fee"], "1.50", "{order}");
     assert_eq!(parts["total"], "16.00", "{order}");
     assert_eq!(s.state("ORD-1", "payment"), "partially_refunded");
+    let text = s.ok(&["order", "show", "ORD-1"]);
+    assert!(
+        text.contains("refund 16.00: items 10.00 + shipping 5.00 + adjustment 2.50 - fee 1.50"),
+        "{text}"
+    );
 
     // A shipping refund alone is a refund too; the old `amount` alone still works.
     refund(&s, 0, &["shipping_refund=4.00"]);

@@ -153,7 +153,8 @@ impl Run<'_> {
     /// Fires a cascade's event on its targets: the order, the shipment itself, or every
     /// shipment of the order (for a required cascade, those whose state allows the event). An
     /// optional cascade skips a target that can't take the event and lists it in the step of
-    /// `event` on `entity`; a guard that fails to run is never skipped.
+    /// `event` on `entity` (an `enter` effect of a new entity's initial state has no step, so
+    /// what it skips is not listed); a guard that fails to run is never skipped.
     fn cascade(
         &mut self,
         entity: &EntityRef,
