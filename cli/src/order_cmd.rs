@@ -202,11 +202,18 @@ pub fn describe(agg: &OrderAggregate) -> String {
     }
     out += &format!("  states: {}\n", states(&o.states));
     out += &format!(
-        "  total {}, captured {}, refunded {}\n  lines:\n",
+        "  total {}, captured {}, refunded {}\n",
         spec.total().unwrap_or_default(),
         o.captured,
         o.refunded
     );
+    for r in &o.refunds {
+        out += &format!(
+            "  refund {}: items {} + shipping {} + adjustment {} - fee {}\n",
+            r.total, r.amount, r.shipping_refund, r.adjustment_refund, r.adjustment_fee
+        );
+    }
+    out += "  lines:\n";
     for l in &spec.lines {
         let returned = o.returned.get(&l.id).copied().unwrap_or(0);
         out += &format!(

@@ -2,8 +2,24 @@
 
 use waybill_engine::{Applied, Error, Step};
 
-/// One line per step: `order ORD-1 payment: unpaid -> paid (mark_paid, auto)`.
+/// One line per step: `order ORD-1 payment: unpaid -> paid (mark_paid, auto)`, then one
+/// line per target its optional cascades skipped.
 pub fn step(step: &Step) -> String {
+    let mut line = step_line(step);
+    for skip in &step.skipped {
+        let why: Vec<String> = skip.blockers.iter().map(ToString::to_string).collect();
+        line.push_str(&format!(
+            "\n    skipped {} on {} ({}): {}",
+            skip.event,
+            skip.entity,
+            skip.machine,
+            why.join("; ")
+        ));
+    }
+    line
+}
+
+fn step_line(step: &Step) -> String {
     let how = if step.auto { ", auto" } else { "" };
     let effects = if step.effects.is_empty() {
         String::new()

@@ -87,6 +87,43 @@ fn a_sylius_style_order_is_checked_out_paid_shipped_and_fulfilled() {
     );
 }
 
+/// Sylius cancels an order's payment and shipping where they still can be: a paid payment and
+/// a shipment that left stay as they are, and are listed as skipped.
+#[test]
+fn a_sylius_style_order_paid_and_partly_shipped_is_canceled_where_it_can_be() {
+    let run = Store::example("sylius");
+    run.ok(&["--as", "customer", "order", "fire", "ORD-1", "checkout"]);
+    run.ok(&[
+        "order",
+        "fire",
+        "ORD-1",
+        "capture",
+        "--input",
+        "amount=20.00",
+    ]);
+    for item in ["l1:1", "l1:1"] {
+        run.ok(&[
+            "shipment",
+            "create",
+            "ORD-1",
+            "--item",
+            item,
+            "--tracking",
+            "T-1",
+        ]);
+    }
+    run.ok(&["shipment", "fire", "SHP-1", "ship"]);
+    let out = run.ok(&["order", "fire", "ORD-1", "cancel"]);
+    assert!(out.contains("skipped cancel_payment"), "{out}");
+    assert!(out.contains("skipped cancel on shipment SHP-1"), "{out}");
+    assert!(out.contains("skipped cancel_shipping"), "{out}");
+    assert_eq!(
+        run.states(),
+        serde_json::json!({"order": "cancelled", "payment": "paid", "shipping": "partially_shipped"})
+    );
+    assert_eq!(run.shipment_state("SHP-2"), "cancelled");
+}
+
 #[test]
 fn a_warehouse_shipment_is_picked_and_packed_before_it_ships() {
     let run = Store::example("warehouse");

@@ -10,6 +10,7 @@ mod crash;
 mod demo;
 mod examples;
 mod inventory;
+mod lint;
 mod pipes;
 mod rules;
 mod security;

@@ -22,6 +22,7 @@ pub use error::{BadInput, Error, Kind, Result};
 pub use lifecycle::views::{guard_host, shipment_tags};
 pub use lifecycle::{
     check_tracking, Actor, Applied, Blocker, EventCheck, Input, LabelInfo, Lifecycle, NewShipment,
-    Notification, Refusal, ShipmentEdit, Step, StockAction, StockMove, RELEASED_TAG, SYSTEM_ROLE,
+    Notification, Refusal, ShipmentEdit, Skipped, Step, StockAction, StockMove, RELEASED_TAG,
+    SYSTEM_ROLE,
 };
 pub use model::{EntityRef, Money, OrderAggregate, OrderSpec};

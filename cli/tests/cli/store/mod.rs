@@ -111,12 +111,14 @@ fn assert_unchanged(
 
 mod apply;
 mod bad_input;
+mod cascades;
 mod derived;
 mod idempotency;
 mod migrate;
 mod orders;
 mod placement;
 mod rebooking;
+mod refunds;
 mod refusals;
 mod roles;
 mod shipments;

@@ -5,6 +5,7 @@
 //! derived from the aggregate steps back as well as forward, and settles: once in a state whose
 //! `when` holds, the machine stays until the aggregate changes.
 
+use super::guard_check::Known;
 use super::{Guard, Transition};
 use crate::rules::load::ParsedRules;
 use crate::rules::{format::MachineDef, Diagnostic};
@@ -16,15 +17,22 @@ pub(super) fn transitions(
     host: &ScriptHost,
     machine: &str,
     def: &MachineDef,
-    parsed: &ParsedRules,
+    (parsed, known): (&ParsedRules, &Known),
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Transition> {
     let mut conditions = Vec::new();
     for (state, s) in &def.states {
         let Some(when) = &s.when else { continue };
         let path = format!("machines.{machine}.states.{state}.when");
-        match Guard::compile(host, def.scope, when, None) {
-            Ok(guard) => conditions.push((state, guard)),
+        match Guard::compile(host, def.scope, when, None, known) {
+            Ok((guard, problems)) => {
+                errors.extend(
+                    problems
+                        .into_iter()
+                        .map(|p| parsed.error(&path, p.message, p.help)),
+                );
+                conditions.push((state, guard));
+            }
             Err(message) => errors.push(parsed.error(
                 &path,
                 format!("condition does not compile: {message}"),
@@ -58,6 +66,7 @@ pub(super) fn transitions(
                 guards,
                 effects: Vec::new(),
                 auto: true,
+                accepts: Default::default(),
             })
         };
         if !plain.is_empty() {
@@ -70,9 +79,8 @@ pub(super) fn transitions(
             let Some((_, stays)) = conditions.iter().find(|(s, _)| *s == source) else {
                 continue;
             };
-            let Ok(leaves) =
-                Guard::compile(host, def.scope, &format!("!({})", stays.condition), None)
-            else {
+            let condition = format!("!({})", stays.condition);
+            let Ok((leaves, _)) = Guard::compile(host, def.scope, &condition, None, known) else {
                 continue;
             };
             push(vec![source.to_string()], vec![holds.clone(), leaves]);

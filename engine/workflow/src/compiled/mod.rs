@@ -3,6 +3,8 @@
 
 mod derived;
 pub mod graph;
+pub mod guard_check;
+pub mod inputs;
 pub mod migrate;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
@@ -24,24 +26,31 @@ pub struct Guard {
     pub ast: rhai::AST,
     /// Which of [`GUARD_VARIABLES`] it reads, so only those views are built.
     pub reads: [bool; 5],
+    /// The inputs it reads (`input.NAME`).
+    pub inputs: guard_check::InputReads,
 }
 
 impl Guard {
     /// Compiles `condition` for a machine of `scope`; `message` is what a refusal says (by
-    /// default, that the condition is false).
+    /// default, that the condition is false). Also gives what reading it against the `known`
+    /// names of the rules found wrong (unknown fields, a value that is never a boolean).
     pub(crate) fn compile(
         host: &ScriptHost,
         scope: Scope,
         condition: &str,
         message: Option<String>,
-    ) -> Result<Guard, String> {
+        known: &guard_check::Known,
+    ) -> Result<(Guard, Vec<guard_check::Problem>), String> {
         let ast = compile_guard(host, scope, condition)?;
-        Ok(Guard {
+        let (inputs, problems) = guard_check::check(&ast, known);
+        let guard = Guard {
             reads: GUARD_VARIABLES.map(|v| mentions(condition, v)),
+            inputs,
             message: message.unwrap_or_else(|| format!("`{condition}` is false")),
             condition: condition.to_string(),
             ast,
-        })
+        };
+        Ok((guard, problems))
     }
 }
 
@@ -62,6 +71,8 @@ pub struct Transition {
     pub effects: Vec<EffectDef>,
     /// Fired by the engine whenever its guards hold.
     pub auto: bool,
+    /// The inputs it accepts (see [`inputs`]).
+    pub accepts: inputs::Accepts,
 }
 
 impl Transition {
@@ -135,6 +146,7 @@ impl Workflow {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let known = known_names(&parsed.rules);
         let mut machines = Vec::new();
         for (name, def) in &parsed.rules.machines {
             let mut transitions = Vec::new();
@@ -142,8 +154,15 @@ impl Workflow {
                 let mut guards = Vec::new();
                 for (i, g) in t.guards.iter().enumerate() {
                     let path = format!("machines.{name}.transitions.{event}.guards[{i}].if");
-                    match Guard::compile(&host, def.scope, &g.condition, g.message.clone()) {
-                        Ok(guard) => guards.push(guard),
+                    match Guard::compile(&host, def.scope, &g.condition, g.message.clone(), &known) {
+                        Ok((guard, problems)) => {
+                            errors.extend(
+                                problems
+                                    .into_iter()
+                                    .map(|p| parsed.error(&path, p.message, p.help)),
+                            );
+                            guards.push(guard);
+                        }
                         Err(message) => errors.push(parsed.error(
                             &path,
                             format!("guard does not compile: {message}"),
@@ -160,9 +179,16 @@ impl Workflow {
                     guards,
                     effects: t.effects.clone(),
                     auto: t.auto,
+                    accepts: inputs::Accepts::default(),
                 });
             }
-            transitions.extend(derived::transitions(&host, name, def, &parsed, &mut errors));
+            transitions.extend(derived::transitions(
+                &host,
+                name,
+                def,
+                (&parsed, &known),
+                &mut errors,
+            ));
             machines.push(Machine {
                 name: name.clone(),
                 scope: def.scope,
@@ -174,6 +200,7 @@ impl Workflow {
         if !errors.is_empty() {
             return Err(errors);
         }
+        inputs::resolve(&parsed.rules, &mut machines);
         let warnings = rules::lint::lint(&parsed);
         let mut shipment_tags: Vec<String> = machines
             .iter()
@@ -252,6 +279,35 @@ impl Workflow {
         self.machines_of(scope)
             .map(|m| (m.name.clone(), m.initial.clone()))
             .collect()
+    }
+}
+
+/// The machines and state tags guards may name.
+fn known_names(rules: &RuleSet) -> guard_check::Known<'_> {
+    let of = |scope: Scope| {
+        rules
+            .machines
+            .iter()
+            .filter(move |(_, m)| m.scope == scope)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    };
+    let mut tags: Vec<&str> = rules
+        .machines
+        .values()
+        .filter(|m| m.scope == Scope::Shipment)
+        .flat_map(|m| {
+            m.states
+                .values()
+                .flat_map(|s| s.tags.iter().map(String::as_str))
+        })
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    guard_check::Known {
+        order_machines: of(Scope::Order),
+        shipment_machines: of(Scope::Shipment),
+        tags,
     }
 }
 

@@ -10,7 +10,7 @@ pub mod views;
 
 pub use edit::{LabelInfo, ShipmentEdit};
 pub use outcome::{
-    Applied, Blocker, EventCheck, Notification, Refusal, Step, StockAction, StockMove,
+    Applied, Blocker, EventCheck, Notification, Refusal, Skipped, Step, StockAction, StockMove,
 };
 
 use crate::compiled::Workflow;
@@ -179,6 +179,7 @@ impl Lifecycle {
             spec,
             captured: Default::default(),
             refunded: Default::default(),
+            refunds: Vec::new(),
             returned: BTreeMap::new(),
             notes: Vec::new(),
             attrs: BTreeMap::new(),
@@ -328,7 +329,8 @@ impl Lifecycle {
         views::shipment_tags(&self.workflow, shipment).any(|t| t == RELEASED_TAG)
     }
 
-    /// Fires `event` on `target` as `actor` with `input`. On success the aggregate holds the
+    /// Fires `event` on `target` as `actor` with `input`; an input the transition does not take
+    /// is bad input, naming the ones it does. On success the aggregate holds the
     /// new states and the result lists every step; on refusal or error it is unchanged.
     pub fn fire(
         &self,
@@ -341,6 +343,9 @@ impl Lifecycle {
         self.check_actor(actor)?;
         self.check_states(agg)?;
         let mut run = Run::new(&self.workflow, agg.clone());
+        let (_, transition) = run.resolve(target, event)?;
+        let lines: Vec<&str> = agg.order.spec.lines.iter().map(|l| l.id.as_str()).collect();
+        transition.accepts.check(event, input, &lines)?;
         run.fire(target, event, actor, input, true, 0)?;
         run.settle(actor)?;
         *agg = run.agg;

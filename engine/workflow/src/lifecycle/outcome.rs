@@ -24,6 +24,22 @@ pub struct Step {
     pub role: String,
     /// Names of the effects it applied.
     pub effects: Vec<String>,
+    /// Targets of its optional cascades that could not take their event, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// A target of an optional cascade that was skipped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// The entity the event would have fired on.
+    pub entity: EntityRef,
+    /// Its machine.
+    pub machine: String,
+    /// The event.
+    pub event: String,
+    /// Why it could not fire.
+    pub blockers: Vec<Blocker>,
 }
 
 /// A notification queued by a `notify` effect, kept in the outbox until drained.

@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 mod effects;
+mod refund;
 
 /// How many automatic steps one command may trigger before it is a cycle.
 pub const MAX_AUTO_STEPS: usize = 64;
@@ -280,6 +281,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .map(|e| e.name().to_string())
                 .collect(),
+            skipped: Vec::new(),
         });
         let moved = self.applied.steps.last().is_some_and(|s| s.from != s.to);
         let entered = moved.then(|| machine.states.get(&to)).flatten();

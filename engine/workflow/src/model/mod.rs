@@ -11,6 +11,6 @@ pub mod stock;
 pub use aggregate::{EntityRef, OrderAggregate};
 pub use carrier_status::Normalized;
 pub use money::Money;
-pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Shipping};
+pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Refund, Shipping};
 pub use shipment::{Shipment, ShipmentItem, Tracking};
 pub use stock::{Location, Reservation, ReservationStatus, StockLevel};

@@ -285,6 +285,22 @@ pub struct Note {
     pub text: String,
 }
 
+/// One refund (seed 002): the amount for the items, plus a shipping refund and an adjustment
+/// refund, less an adjustment fee. `total` is what went back, within what was captured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    /// For the items.
+    pub amount: Money,
+    /// Shipping costs refunded.
+    pub shipping_refund: Money,
+    /// Any other amount refunded.
+    pub adjustment_refund: Money,
+    /// A fee kept back (e.g. a restocking fee).
+    pub adjustment_fee: Money,
+    /// What was refunded: amount + shipping_refund + adjustment_refund - adjustment_fee.
+    pub total: Money,
+}
+
 /// An order as the engine keeps it: the spec plus its machine states, money and returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
@@ -296,6 +312,9 @@ pub struct Order {
     pub captured: Money,
     /// Amount refunded so far (never more than captured).
     pub refunded: Money,
+    /// Each refund's parts, oldest first (refunds recorded before parts were kept are not listed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refunds: Vec<Refund>,
     /// Quantity returned, by line id (never more than shipped).
     pub returned: BTreeMap<String, u32>,
     /// Notes, oldest first.

@@ -157,6 +157,10 @@ pub struct TransitionDef {
     /// What happens, in order, in the same atomic write as the state change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<EffectDef>,
+    /// Inputs it accepts besides those its effects, its guards and its cascades read (e.g. a
+    /// `reason` kept in the history). Any other input is refused as bad input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
     /// Fired by the engine (as role `system`) whenever its guards hold, never by a user.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto: bool,
@@ -192,13 +196,16 @@ pub enum EffectDef {
     RestoreStock,
     /// Record a captured payment of `input.amount` (order scope).
     CapturePayment,
-    /// Record a refund of `input.amount` (order scope).
+    /// Record a refund of `input.amount` + `input.shipping_refund` + `input.adjustment_refund`
+    /// - `input.adjustment_fee`, each part optional, within what was captured (order scope).
     RefundPayment,
     /// Record returned quantities, `input.LINE = QTY` (order scope).
     ReturnItems,
     /// Queue a notification with this topic in the outbox.
     Notify(String),
     /// Fire an event on another machine: the order's, or every shipment whose state allows it.
+    /// A required cascade that its target refuses refuses the whole command; an optional one
+    /// (`optional: true`) skips that target.
     Cascade(CascadeDef),
     /// Set attributes on the entity (readable in guards as `order.attrs.NAME` / `shipment.attrs.NAME`).
     Set(IndexMap<String, serde_json::Value>),
@@ -212,6 +219,10 @@ pub struct CascadeDef {
     pub machine: String,
     /// The event to fire.
     pub event: String,
+    /// Whether a target that can't take the event (its state, or a guard, says no) is skipped
+    /// instead of refusing the whole command. Skipped targets are listed in the step.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 impl EffectDef {
@@ -231,6 +242,20 @@ impl EffectDef {
         }
     }
 
+    /// The inputs the effect reads by name.
+    pub fn inputs(&self) -> &'static [&'static str] {
+        match self {
+            EffectDef::CapturePayment => &["amount"],
+            EffectDef::RefundPayment => REFUND_INPUTS,
+            _ => &[],
+        }
+    }
+
+    /// Whether the effect reads inputs named after the order's lines (`return_items`: `l1=2`).
+    pub fn reads_lines(&self) -> bool {
+        matches!(self, EffectDef::ReturnItems)
+    }
+
     /// The scope the effect needs, if it needs one.
     pub fn required_scope(&self) -> Option<Scope> {
         match self {
@@ -245,6 +270,14 @@ impl EffectDef {
         }
     }
 }
+
+/// The parts of a refund, as `refund_payment` reads them from the input.
+pub const REFUND_INPUTS: &[&str] = &[
+    "amount",
+    "shipping_refund",
+    "adjustment_refund",
+    "adjustment_fee",
+];
 
 /// Every effect name, for "did you mean" suggestions.
 pub const EFFECT_NAMES: &[&str] = &[
@@ -314,7 +347,7 @@ impl<'de> Deserialize<'de> for EffectDef {
             "notify" => serde_yaml::from_value(arg("topic")?)
                 .map(EffectDef::Notify)
                 .map_err(|e| D::Error::custom(format!("notify: {e}"))),
-            "cascade" => serde_yaml::from_value(arg("{ machine: M, event: E }")?)
+            "cascade" => serde_yaml::from_value(arg("{ machine: M, event: E, optional: false }")?)
                 .map(EffectDef::Cascade)
                 .map_err(|e| D::Error::custom(format!("cascade: {e}"))),
             "set" => serde_yaml::from_value(arg("{ name: value }")?)

@@ -177,6 +177,17 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
                     errors.push(state_error(format!("{tpath}.to"), to));
                 }
             }
+            if t.auto {
+                check_auto_leaves(parsed, &tpath, event, t, &mut errors);
+            }
+            for (i, input) in t.inputs.iter().enumerate() {
+                let path = format!("{tpath}.inputs[{i}]");
+                if let Err(message) = crate::model::limits::check_id("an input name", input) {
+                    errors.push(parsed.error(&path, message, None));
+                } else if t.inputs[..i].contains(input) {
+                    errors.push(parsed.error(&path, format!("duplicate input `{input}`"), None));
+                }
+            }
             for (i, role) in t.roles.iter().flatten().enumerate() {
                 if !rules.roles.contains(role) {
                     errors.push(role_error(format!("{tpath}.roles[{i}]"), role));
@@ -279,6 +290,37 @@ fn check_effect(
     }
     if let EffectDef::Cascade(c) = effect {
         check_cascade(parsed, epath, c, errors);
+    }
+}
+
+/// An automatic transition fires whenever its guards hold; one that stays where it is (its
+/// `to` is one of its `from`s, or it has no `to`) would fire again at once, forever.
+fn check_auto_leaves(
+    parsed: &ParsedRules,
+    tpath: &str,
+    event: &str,
+    t: &super::format::TransitionDef,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let help = Some(
+        "give it a `to` other than the states it fires from, or make it manual (no `auto`)".into(),
+    );
+    match &t.to {
+        None => errors.push(parsed.error(
+            &format!("{tpath}.auto"),
+            format!(
+                "automatic transition `{event}` has no `to`: it would stay where it is and fire again forever"
+            ),
+            help,
+        )),
+        Some(to) if t.from.contains(to) => errors.push(parsed.error(
+            &format!("{tpath}.to"),
+            format!(
+                "automatic transition `{event}` leads from `{to}` back to `{to}`: it would fire again forever"
+            ),
+            help,
+        )),
+        Some(_) => {}
     }
 }
 

@@ -5,9 +5,10 @@ use super::Run;
 use super::MAX_CASCADE_DEPTH;
 use crate::compiled::Machine;
 use crate::error::{Error, Result};
-use crate::lifecycle::outcome::{Blocker, Notification, Refusal, StockAction, StockMove};
+use crate::lifecycle::outcome::{Blocker, Notification, Refusal, Skipped, StockAction, StockMove};
 use crate::lifecycle::{Actor, Input};
 use crate::model::{EntityRef, Money};
+use crate::rules::format::CascadeDef;
 use crate::rules::{EffectDef, Scope};
 
 impl Run<'_> {
@@ -111,18 +112,7 @@ impl Run<'_> {
                 }
                 order.captured = Money(after);
             }
-            EffectDef::RefundPayment => {
-                let amount = positive_amount(input)?;
-                let after = order.refunded.0 + amount.0;
-                if after > order.captured.0 {
-                    return Err(EffectFailure::Blocked(format!(
-                        "refunding {amount} would bring refunds to {}, above the {} captured",
-                        Money(after),
-                        order.captured
-                    )));
-                }
-                order.refunded = Money(after);
-            }
+            EffectDef::RefundPayment => self.refund(input)?,
             EffectDef::ReturnItems => self.return_items(input)?,
             EffectDef::Notify(topic) => self.applied.notifications.push(Notification {
                 topic: topic.clone(),
@@ -150,49 +140,86 @@ impl Run<'_> {
                         cascade.event, cascade.machine
                     ))));
                 }
-                let target_scope = self
-                    .workflow
-                    .machine(&cascade.machine)
-                    .map(|m| m.scope)
-                    .unwrap_or(Scope::Order);
-                let targets: Vec<EntityRef> = match (target_scope, entity) {
-                    (Scope::Order, _) => vec![EntityRef::Order(self.agg.order.spec.id.clone())],
-                    (Scope::Shipment, EntityRef::Shipment(id)) => {
-                        vec![EntityRef::Shipment(id.clone())]
-                    }
-                    (Scope::Shipment, EntityRef::Order(_) | EntityRef::System(_)) => {
-                        let target = self.workflow.machine(&cascade.machine).expect("validated");
-                        let t = target.transition(&cascade.event).expect("validated");
-                        self.agg
-                            .shipments
-                            .iter()
-                            .filter(|s| {
-                                s.states
-                                    .get(&target.name)
-                                    .is_some_and(|st| t.fires_from(st))
-                            })
-                            .map(|s| EntityRef::Shipment(s.id.clone()))
-                            .collect()
-                    }
-                };
-                for target in targets {
-                    match self.fire(&target, &cascade.event, actor, input, false, depth + 1) {
-                        Ok(()) => {}
-                        Err(Error::Refused(r)) => {
-                            return Err(EffectFailure::Cascade(Blocker::Cascade {
-                                entity: r.entity,
-                                event: r.event,
-                                blockers: r.blockers,
-                            }))
-                        }
-                        Err(e) => return Err(EffectFailure::Error(e)),
-                    }
-                }
+                self.cascade(entity, event, cascade, actor, input, depth)?;
             }
             EffectDef::ReserveStock => self.stock(entity, StockAction::Reserve),
             EffectDef::DecrementStock => self.stock(entity, StockAction::Decrement),
             EffectDef::ReleaseStock => self.stock(entity, StockAction::Release),
             EffectDef::RestoreStock => self.stock(entity, StockAction::Restore),
+        }
+        Ok(())
+    }
+
+    /// Fires a cascade's event on its targets: the order, the shipment itself, or every
+    /// shipment of the order (for a required cascade, those whose state allows the event). An
+    /// optional cascade skips a target that can't take the event and lists it in the step of
+    /// `event` on `entity` (an `enter` effect of a new entity's initial state has no step, so
+    /// what it skips is not listed); a guard that fails to run is never skipped.
+    fn cascade(
+        &mut self,
+        entity: &EntityRef,
+        event: &str,
+        cascade: &CascadeDef,
+        actor: &Actor,
+        input: &Input,
+        depth: usize,
+    ) -> std::result::Result<(), EffectFailure> {
+        let workflow = self.workflow;
+        let machine = workflow.machine(&cascade.machine).expect("validated");
+        let t = machine.transition(&cascade.event).expect("validated");
+        let targets: Vec<EntityRef> = match (machine.scope, entity) {
+            (Scope::Order, _) => vec![EntityRef::Order(self.agg.order.spec.id.clone())],
+            (Scope::Shipment, EntityRef::Shipment(id)) => vec![EntityRef::Shipment(id.clone())],
+            (Scope::Shipment, EntityRef::Order(_) | EntityRef::System(_)) => self
+                .agg
+                .shipments
+                .iter()
+                .filter(|s| {
+                    cascade.optional
+                        || s.states
+                            .get(&machine.name)
+                            .is_some_and(|st| t.fires_from(st))
+                })
+                .map(|s| EntityRef::Shipment(s.id.clone()))
+                .collect(),
+        };
+        for target in targets {
+            if cascade.optional {
+                let blockers = self
+                    .blockers(&target, machine, t, actor, false, input)
+                    .map_err(EffectFailure::Error)?;
+                let broken = blockers
+                    .iter()
+                    .any(|b| matches!(b, Blocker::GuardError { .. }));
+                if !blockers.is_empty() && !broken {
+                    let step = self
+                        .applied
+                        .steps
+                        .iter_mut()
+                        .rev()
+                        .find(|s| &s.entity == entity && s.event == event);
+                    if let Some(step) = step {
+                        step.skipped.push(Skipped {
+                            entity: target,
+                            machine: machine.name.clone(),
+                            event: cascade.event.clone(),
+                            blockers,
+                        });
+                    }
+                    continue;
+                }
+            }
+            match self.fire(&target, &cascade.event, actor, input, false, depth + 1) {
+                Ok(()) => {}
+                Err(Error::Refused(r)) => {
+                    return Err(EffectFailure::Cascade(Blocker::Cascade {
+                        entity: r.entity,
+                        event: r.event,
+                        blockers: r.blockers,
+                    }))
+                }
+                Err(e) => return Err(EffectFailure::Error(e)),
+            }
         }
         Ok(())
     }
@@ -304,7 +331,7 @@ pub(super) enum EffectFailure {
     Error(Error),
 }
 
-fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
+pub(super) fn positive_amount(input: &Input) -> std::result::Result<Money, EffectFailure> {
     let value = input.get("amount").ok_or_else(|| {
         EffectFailure::Invalid("give the amount as input, e.g. --input amount=12.50".into())
     })?;
