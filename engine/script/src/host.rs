@@ -109,9 +109,11 @@ impl ScriptHost {
 
     /// Compiles `source`, allowing only the free variables named in `variables`.
     pub fn compile(&self, source: &str, variables: &[&str]) -> Result<AST, ScriptError> {
+        // Variables, not constants: the optimizer would fold a constant's `()` into the script
+        // (`"x" in input` would then test `()` whatever input it runs with).
         let mut scope = Scope::new();
         for name in variables {
-            scope.push_constant(*name, ());
+            scope.push(*name, ());
         }
         self.engine
             .compile_with_scope(&scope, source)
@@ -200,6 +202,20 @@ mod tests {
         let host = ScriptHost::default();
         let ast = host.compile(src, &[])?;
         host.eval(&ast, &mut Scope::new())
+    }
+
+    #[test]
+    fn a_variable_is_read_when_the_script_runs_not_when_it_compiles() {
+        let host = ScriptHost::default();
+        let ast = host.compile(r#""reason" in input"#, &["input"]).unwrap();
+        let mut input = rhai::Map::new();
+        input.insert("reason".into(), Dynamic::from("late"));
+        let mut scope = Scope::new();
+        scope.push("input", input);
+        assert!(host.eval(&ast, &mut scope).unwrap().as_bool().unwrap());
+        let mut empty = Scope::new();
+        empty.push("input", rhai::Map::new());
+        assert!(!host.eval(&ast, &mut empty).unwrap().as_bool().unwrap());
     }
 
     #[test]
