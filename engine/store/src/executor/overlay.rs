@@ -22,7 +22,8 @@ pub(super) struct Group {
     pub shipments: HashMap<String, Option<String>>,
     pub replies: HashMap<String, Remembered>,
     pub locations: HashMap<String, Location>,
-    pub tracking: HashMap<String, Option<String>>,
+    /// (carrier, normalized number) → its shipment, or none once forgotten.
+    pub tracking: HashMap<(String, String), Option<String>>,
     pub seen_events: Vec<Vec<u8>>,
     pub levels: HashMap<(String, String), StockLevel>,
     pub reservations: HashMap<(String, String), Reservation>,
@@ -179,14 +180,16 @@ impl Executor {
         ));
     }
 
-    /// Indexes a tracking number, so carrier events find their shipment.
-    pub(super) fn index_tracking(&mut self, number: &str, shipment: &str) {
-        self.command
-            .tracking
-            .insert(number.to_string(), Some(shipment.to_string()));
-        self.command
-            .writes
-            .push(Write::Put(keys::tracking(number), codec::encode(&shipment)));
+    /// Indexes a carrier's (normalized) tracking number, so its events find their shipment.
+    pub(super) fn index_tracking(&mut self, carrier: &str, number: &str, shipment: &str) {
+        self.command.tracking.insert(
+            (carrier.to_string(), number.to_string()),
+            Some(shipment.to_string()),
+        );
+        self.command.writes.push(Write::Put(
+            keys::tracking(carrier, number),
+            codec::encode(&shipment),
+        ));
     }
 
     /// What the running command or, before it, the group has pending for `look`.
@@ -234,21 +237,24 @@ impl Executor {
             .transpose()
     }
 
-    /// Forgets a tracking number, whose shipment is gone.
-    pub(super) fn unindex_tracking(&mut self, number: &str) {
-        self.command.tracking.insert(number.to_string(), None);
+    /// Forgets a carrier's tracking number, whose shipment is gone.
+    pub(super) fn unindex_tracking(&mut self, carrier: &str, number: &str) {
+        self.command
+            .tracking
+            .insert((carrier.to_string(), number.to_string()), None);
         self.command
             .writes
-            .push(Write::Delete(keys::tracking(number)));
+            .push(Write::Delete(keys::tracking(carrier, number)));
     }
 
-    /// The shipment a tracking number belongs to.
-    pub(super) fn tracking_owner(&self, number: &str) -> Result<Option<String>> {
-        if let Some(id) = self.pending(|g| g.tracking.get(number)) {
+    /// The shipment a carrier's (normalized) tracking number belongs to.
+    pub(super) fn tracking_owner(&self, carrier: &str, number: &str) -> Result<Option<String>> {
+        let key = (carrier.to_string(), number.to_string());
+        if let Some(id) = self.pending(|g| g.tracking.get(&key)) {
             return Ok(id.clone());
         }
         self.store
-            .get(&keys::tracking(number))?
+            .get(&keys::tracking(carrier, number))?
             .map(|b| codec::decode(&b, "a tracking index entry"))
             .transpose()
     }

@@ -1,10 +1,11 @@
 //! Shipment commands: create, fire an event, edit, delete, and split an order into shipments.
 
+use super::carriers::code_carrier;
 use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::Result;
 use waybill_split::{Coordinator, SplitConfig};
-use waybill_workflow::model::EntityRef;
+use waybill_workflow::model::{EntityRef, Tracking};
 use waybill_workflow::{Applied, Input, NewShipment, ShipmentEdit};
 
 impl Executor {
@@ -17,12 +18,16 @@ impl Executor {
     ) -> Result<Reply> {
         let mut agg = self.order(order)?;
         let mut shipment = shipment.clone();
-        self.check_tracking_codes(&mut shipment.tracking)?;
+        let id = self.shipment_id(1);
+        let carrier = shipment
+            .carrier
+            .clone()
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
+        self.check_tracking_codes(&mut shipment.tracking, &id, carrier.as_deref())?;
         if let Some(location) = &shipment.location {
             self.check_location(&agg, location, ctx.op)?;
         }
-        let id = self.shipment_id(1);
-        let codes: Vec<String> = shipment.tracking.iter().map(|t| t.code.clone()).collect();
+        let codes = indexed(&shipment.tracking, carrier.as_deref());
         let applied = self
             .lifecycle
             .add_shipment(&mut agg, &id, shipment, ctx.actor, ctx.now)?;
@@ -30,8 +35,8 @@ impl Executor {
         self.record_command(&agg, &entity, None, ctx);
         self.save(agg, &applied, &entity, ctx)?;
         self.index_shipment(&id, order);
-        for code in codes {
-            self.index_tracking(&code, &id);
+        for (carrier, code) in codes {
+            self.index_tracking(&carrier, &code, &id);
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
@@ -60,14 +65,15 @@ impl Executor {
         changes: &ShipmentEdit,
         ctx: Ctx,
     ) -> Result<Reply> {
-        let (mut agg, _) = self.shipment(id)?;
+        let (mut agg, shipment) = self.shipment(id)?;
         let mut changes = changes.clone();
-        self.check_tracking_codes(&mut changes.add_tracking)?;
-        let codes: Vec<String> = changes
-            .add_tracking
-            .iter()
-            .map(|t| t.code.clone())
-            .collect();
+        let carrier = changes
+            .carrier
+            .clone()
+            .or(shipment.carrier)
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
+        self.check_tracking_codes(&mut changes.add_tracking, id, carrier.as_deref())?;
+        let codes = indexed(&changes.add_tracking, carrier.as_deref());
         let applied = self
             .lifecycle
             .edit_shipment(&mut agg, id, changes.clone(), ctx.actor)?;
@@ -75,8 +81,8 @@ impl Executor {
         let what = serde_json::to_string(&changes).unwrap_or_default();
         self.record_command(&agg, &entity, Some(what), ctx);
         self.save(agg, &applied, &entity, ctx)?;
-        for code in codes {
-            self.index_tracking(&code, id);
+        for (carrier, code) in codes {
+            self.index_tracking(&carrier, &code, id);
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
@@ -84,14 +90,18 @@ impl Executor {
     /// `shipment.delete`: a shipment that has not left, with what it reserved.
     pub(super) fn delete_shipment(&mut self, id: &str, ctx: Ctx) -> Result<Reply> {
         let (mut agg, shipment) = self.shipment(id)?;
+        let fallback = shipment
+            .carrier
+            .clone()
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
         let applied = self.lifecycle.delete_shipment(&mut agg, id, ctx.actor)?;
         let entity = EntityRef::Shipment(id.to_string());
         self.record_command(&agg, &entity, None, ctx);
         self.save(agg, &applied, &entity, ctx)?;
         self.unindex_shipment(id);
-        for t in &shipment.tracking {
-            if self.tracking_owner(&t.code)?.as_deref() == Some(id) {
-                self.unindex_tracking(&t.code);
+        for (carrier, code) in indexed(&shipment.tracking, fallback.as_deref()) {
+            if self.tracking_owner(&carrier, &code)?.as_deref() == Some(id) {
+                self.unindex_tracking(&carrier, &code);
             }
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
@@ -149,4 +159,13 @@ impl Executor {
             ..Reply::ok(ctx.op, entity, &applied)
         })
     }
+}
+
+/// The (carrier, number) index entries of tracking codes, `fallback` the carrier of a code that
+/// names none.
+fn indexed(codes: &[Tracking], fallback: Option<&str>) -> Vec<(String, String)> {
+    codes
+        .iter()
+        .filter_map(|t| Some((code_carrier(t, fallback)?.to_string(), t.code.clone())))
+        .collect()
 }
