@@ -12,6 +12,7 @@
 //! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
 //! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
 //! | `t/CARRIER/NUMBER` | the shipment a carrier's tracking number (normalized) belongs to |
+//! | `t/NUMBER` | the same, in a store written before numbers were indexed by carrier (read only) |
 //! | `e/CARRIER/EVENT` | a carrier event already applied (duplicates are dropped) |
 
 /// The key of an order aggregate.
@@ -83,6 +84,12 @@ pub fn reservation(shipment: &str, line: &str) -> Vec<u8> {
 /// normalized ([`waybill_carriers::tracking::normalize`]).
 pub fn tracking(carrier: &str, number: &str) -> Vec<u8> {
     [b"t/", carrier.as_bytes(), b"/", number.as_bytes()].concat()
+}
+
+/// The key of a tracking number's index entry in a store written before numbers were indexed
+/// by carrier; read, never written.
+pub fn legacy_tracking(number: &str) -> Vec<u8> {
+    [b"t/", number.as_bytes()].concat()
 }
 
 /// The key marking a carrier event as seen (duplicates are dropped).

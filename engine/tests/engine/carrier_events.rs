@@ -363,6 +363,8 @@ proptest! {
             for (pair, holders) in &live {
                 prop_assert!(holders.len() <= 1, "{pair:?} is on live shipments {holders:?}");
             }
+            let problems = exec.check_invariants().unwrap();
+            prop_assert!(problems.is_empty(), "{problems:?}");
         }
     }
 }

@@ -117,3 +117,39 @@ fn a_deleted_shipments_tracking_numbers_are_forgotten() {
         ["e1 T-1: no relay shipment has tracking number T-1; ignored"]
     );
 }
+
+/// A store written before tracking numbers were indexed by carrier (`t/NUMBER`) still routes
+/// its carriers' events, and a number on none of that carrier's shipments finds nothing.
+#[test]
+fn a_store_with_the_older_tracking_index_still_finds_its_shipments() {
+    let (exec, dir) = shop(MemoryStore::default());
+    let old = MemoryStore::default();
+    let writes = exec
+        .dump()
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| match k == keys::tracking("relay", "T-1") {
+            true => Write::Put(keys::legacy_tracking("T-1"), v),
+            false => Write::Put(k, v),
+        })
+        .collect();
+    old.write(writes).unwrap();
+    let carriers = Carriers {
+        dirs: vec![dir.path().to_path_buf()],
+        config: Default::default(),
+    };
+    let lifecycle = Lifecycle::new(std::sync::Arc::new(Workflow::builtin()));
+    let mut exec = Executor::new(lifecycle, Box::new(old))
+        .unwrap()
+        .with_carriers(carriers, None);
+    let reply = exec.run(webhook(&[("e1", "T-1")])).unwrap();
+    assert_eq!(
+        reply.events,
+        ["e1 T-1: `moving` is in_transit → fired ship"]
+    );
+    assert_eq!(
+        exec.shipment("SHP-1").unwrap().1.states["shipment"],
+        "in_transit"
+    );
+    assert!(exec.check_invariants().unwrap().is_empty());
+}

@@ -4,12 +4,14 @@
 //! a failed command writes nothing even when it fails halfway. The commit writes the group at
 //! once.
 
+use super::carriers::code_carrier;
 use super::Executor;
 use crate::backend::{Store, Write};
 use crate::error::{Error, Result};
 use crate::records::{HistoryRecord, Remembered};
 use crate::{codec, keys};
 use std::collections::HashMap;
+use waybill_carriers::tracking;
 use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel};
 
 /// Writes not yet committed, and what they change, so later reads see them.
@@ -253,10 +255,30 @@ impl Executor {
         if let Some(id) = self.pending(|g| g.tracking.get(&key)) {
             return Ok(id.clone());
         }
-        self.store
-            .get(&keys::tracking(carrier, number))?
-            .map(|b| codec::decode(&b, "a tracking index entry"))
-            .transpose()
+        match self.store.get(&keys::tracking(carrier, number))? {
+            Some(b) => codec::decode(&b, "a tracking index entry").map(Some),
+            None => self.legacy_tracking_owner(carrier, number),
+        }
+    }
+
+    /// The owner an entry of a store written before numbers were indexed by carrier
+    /// (`t/NUMBER`) names, if that shipment still carries the number for this carrier.
+    fn legacy_tracking_owner(&self, carrier: &str, number: &str) -> Result<Option<String>> {
+        let Some(bytes) = self.store.get(&keys::legacy_tracking(number))? else {
+            return Ok(None);
+        };
+        let id: String = codec::decode(&bytes, "a tracking index entry")?;
+        let Ok((agg, shipment)) = self.shipment(&id) else {
+            return Ok(None);
+        };
+        let fallback = shipment
+            .carrier
+            .as_deref()
+            .or(agg.order.spec.shipping.carrier.as_deref());
+        let carries = shipment.tracking.iter().any(|t| {
+            tracking::normalize(&t.code) == number && code_carrier(t, fallback) == Some(carrier)
+        });
+        Ok(carries.then_some(id))
     }
 
     fn stock_level(&self, location: &str, sku: &str) -> Result<StockLevel> {
