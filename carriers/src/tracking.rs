@@ -1,5 +1,16 @@
 //! Tracking numbers: check-digit algorithms and the URL a person can follow.
 
+/// A tracking number as it is kept, checked and looked up: without any whitespace, in capitals
+/// (`1z pl7x4a 03 0000001 5` is `1ZPL7X4A0300000015`). A number pasted from a label or an email
+/// then is the number the carrier's events carry.
+pub fn normalize(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// The UPU S10 check digit of an 8-digit serial (weights 8,6,4,2,3,5,9,7; 10 → 0, 11 → 5).
 pub fn s10_check_digit(serial: &str) -> Option<u32> {
     if serial.len() != 8 || !serial.bytes().all(|b| b.is_ascii_digit()) {
@@ -97,5 +108,11 @@ mod tests {
         assert!(!CheckDigit::Ups.verify("1Z999AA10123456884"));
         assert_eq!(s10_check_digit("12345678"), Some(5));
         assert_eq!(ups_check_digit("999AA1012345678"), Some(4));
+    }
+
+    #[test]
+    fn pasted_numbers_lose_spaces_and_case() {
+        assert_eq!(normalize(" 1z pl7x4a\t03 0000001 5 "), "1ZPL7X4A0300000015");
+        assert_eq!(normalize("rr000000014nl"), "RR000000014NL");
     }
 }

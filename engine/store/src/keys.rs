@@ -11,7 +11,8 @@
 //! | `l/LOCATION` | a stock location |
 //! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
 //! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
-//! | `t/NUMBER` | the shipment a tracking number belongs to |
+//! | `t/CARRIER/NUMBER` | the shipment a carrier's tracking number (normalized) belongs to |
+//! | `t/NUMBER` | the same, in a store written before numbers were indexed by carrier (read only) |
 //! | `e/CARRIER/EVENT` | a carrier event already applied (duplicates are dropped) |
 
 /// The key of an order aggregate.
@@ -79,8 +80,15 @@ pub fn reservation(shipment: &str, line: &str) -> Vec<u8> {
     [RESERVATIONS, shipment.as_bytes(), b"/", line.as_bytes()].concat()
 }
 
-/// The key of a tracking number's index entry (its shipment).
-pub fn tracking(number: &str) -> Vec<u8> {
+/// The key of a carrier's tracking number's index entry (its shipment); the number is
+/// normalized ([`waybill_carriers::tracking::normalize`]).
+pub fn tracking(carrier: &str, number: &str) -> Vec<u8> {
+    [b"t/", carrier.as_bytes(), b"/", number.as_bytes()].concat()
+}
+
+/// The key of a tracking number's index entry in a store written before numbers were indexed
+/// by carrier; read, never written.
+pub fn legacy_tracking(number: &str) -> Vec<u8> {
     [b"t/", number.as_bytes()].concat()
 }
 

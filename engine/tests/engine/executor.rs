@@ -1,20 +1,12 @@
 //! What the executor guarantees across commands: one command is one atomic write, even when it
 //! fails halfway, and indexes follow the entities they point at.
 
+use crate::util::relay_adapter;
 use serde_json::json;
 use waybill_engine::carriers::Carriers;
 use waybill_engine::command::{Command, Executor, Request, Status};
 use waybill_engine::store::{codec, keys, MemoryStore, Store, Write};
 use waybill_engine::{Kind, Lifecycle, Workflow};
-
-/// An adapter whose webhook body is the JSON array of its events, as they are.
-const RELAY: &str = r#"
-fn metadata() {
-    #{ id: "relay", name: "Relay", services: [], tracking_url: (),
-       tracking_pattern: "T-[A-Z0-9]+", check_digit: "none", statuses: #{ moving: "in_transit" } }
-}
-fn parse_webhook(req) { json_parse(req.body) }
-"#;
 
 fn request(command: Command) -> Request {
     Request {
@@ -33,7 +25,7 @@ fn command(value: serde_json::Value) -> Command {
 /// with shipment SHP-1 (tracking `T-1` by relay).
 fn shop(store: MemoryStore) -> (Executor, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("relay.rhai"), RELAY).unwrap();
+    std::fs::write(dir.path().join("relay.rhai"), relay_adapter("relay")).unwrap();
     let lifecycle = Lifecycle::new(std::sync::Arc::new(Workflow::builtin()));
     let carriers = Carriers {
         dirs: vec![dir.path().to_path_buf()],
@@ -81,7 +73,7 @@ fn a_command_that_fails_halfway_writes_nothing() {
     // A tracking number whose shipment is gone (a store written by an older version).
     store
         .write(vec![Write::Put(
-            keys::tracking("T-GONE"),
+            keys::tracking("relay", "T-GONE"),
             codec::encode(&"SHP-99"),
         )])
         .unwrap();
@@ -118,12 +110,48 @@ fn a_deleted_shipments_tracking_numbers_are_forgotten() {
             .dump()
             .unwrap()
             .iter()
-            .any(|(k, _)| k == &keys::tracking("T-1")),
+            .any(|(k, _)| k == &keys::tracking("relay", "T-1")),
         "the index still names T-1"
     );
     let reply = exec.run(webhook(&[("e1", "T-1")])).unwrap();
     assert_eq!(
         reply.events,
-        ["e1 T-1: no shipment has tracking number T-1; ignored"]
+        ["e1 T-1: no relay shipment has tracking number T-1; ignored"]
     );
+}
+
+/// A store written before tracking numbers were indexed by carrier (`t/NUMBER`) still routes
+/// its carriers' events, and a number on none of that carrier's shipments finds nothing.
+#[test]
+fn a_store_with_the_older_tracking_index_still_finds_its_shipments() {
+    let (exec, dir) = shop(MemoryStore::default());
+    let old = MemoryStore::default();
+    let writes = exec
+        .dump()
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| match k == keys::tracking("relay", "T-1") {
+            true => Write::Put(keys::legacy_tracking("T-1"), v),
+            false => Write::Put(k, v),
+        })
+        .collect();
+    old.write(writes).unwrap();
+    let carriers = Carriers {
+        dirs: vec![dir.path().to_path_buf()],
+        config: Default::default(),
+    };
+    let lifecycle = Lifecycle::new(std::sync::Arc::new(Workflow::builtin()));
+    let mut exec = Executor::new(lifecycle, Box::new(old))
+        .unwrap()
+        .with_carriers(carriers, None);
+    let reply = exec.run(webhook(&[("e1", "T-1")])).unwrap();
+    assert_eq!(
+        reply.events,
+        ["e1 T-1: `moving` is in_transit → fired ship"]
+    );
+    assert_eq!(
+        exec.shipment("SHP-1").unwrap().1.states["shipment"],
+        "in_transit"
+    );
+    assert!(exec.check_invariants().unwrap().is_empty());
 }

@@ -3,6 +3,7 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod carrier_events;
 mod carriers;
 mod executor;
 mod fire;

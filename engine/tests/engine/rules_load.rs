@@ -91,6 +91,24 @@ fn unknown_role_is_an_error() {
 }
 
 #[test]
+fn a_carrier_path_through_an_unmapped_status_is_an_error() {
+    let mapped = format!("{BASE}carrier_events:\n  in_transit: [ship]\n  delivered: [deliver]\n");
+    assert!(load(&format!(
+        "{mapped}carrier_paths:\n  delivered: [in_transit]\n"
+    ))
+    .is_ok());
+    let e = one_error(&format!(
+        "{mapped}carrier_paths:\n  delivered: [in_transt]\n"
+    ));
+    assert_eq!(e.path, "carrier_paths.delivered[0]", "{e}");
+    assert_eq!(e.help.as_deref(), Some("did you mean `in_transit`?"));
+    let e = one_error(&format!(
+        "{mapped}carrier_paths:\n  picked_up: [in_transit]\n"
+    ));
+    assert!(e.message.contains("no `carrier_events:` entry"), "{e}");
+}
+
+#[test]
 fn unknown_effect_is_an_error() {
     let e = one_error(&BASE.replace(
         "        to: delivered",

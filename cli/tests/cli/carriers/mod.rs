@@ -18,6 +18,35 @@ fn adapter(id: &str) -> String {
         .to_string()
 }
 
+/// The National Post number of serial `n`: `RR`, 8 digits, the S10 check digit, `NL`.
+fn np_number(n: u32) -> String {
+    let serial = format!("{n:08}");
+    let sum: u32 = serial
+        .bytes()
+        .zip([8, 6, 4, 2, 3, 5, 9, 7])
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let digit = match 11 - sum % 11 {
+        10 => 0,
+        11 => 5,
+        d => d,
+    };
+    format!("RR{serial}{digit}NL")
+}
+
+/// A National Post webhook body with these (event id, number, code, minute) events; minute
+/// `m` is `2026-03-01T10:00Z` plus `m` minutes.
+fn np_body(events: &[(&str, &str, &str, u32)]) -> String {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|(id, number, code, minute)| {
+            serde_json::json!({"event_id": id, "item_id": number, "event_code": code,
+                "event_time": format!("2026-03-01T{:02}:{:02}:00Z", 10 + minute / 60, minute % 60)})
+        })
+        .collect();
+    serde_json::json!({ "events": events }).to_string()
+}
+
 fn sample(carrier: &str, name: &str) -> String {
     repo()
         .join("carriers/samples")
@@ -77,6 +106,48 @@ impl Store {
             "l1:2",
         ]);
         assert_eq!(s.level("ams", "MUG"), (5, 2));
+        s
+    }
+
+    /// Sends a National Post webhook with these events (see [`np_body`]); returns stdout.
+    fn np_webhook(&self, events: &[(&str, &str, &str, u32)]) -> String {
+        let file = self.file("hook.json", &np_body(events));
+        self.ok(&["carrier", "webhook", "nationalpost", &file])
+    }
+
+    /// The shipment events fired on `id`, in order.
+    fn steps_of(&self, id: &str) -> Vec<String> {
+        self.history()
+            .iter()
+            .filter(|h| h["entity"]["id"] == id && h["machine"] == "shipment")
+            .map(|h| h["event"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Location ams with 100 MUG, order ORD-1 of `n` MUG placed, and shipments SHP-1..SHP-n of
+    /// one MUG each, SHP-i with National Post number `np_number(100 + i)`.
+    fn np_shipments(n: u32) -> Store {
+        let s = Store::new();
+        s.ok(&["location", "add", "ams", "--country", "NL"]);
+        s.ok(&["stock", "set", "ams", "MUG", "100"]);
+        let order = s.file(
+            "order.json",
+            &format!(
+                r#"{{"id": "ORD-1", "lines": [{{"id": "l1", "sku": "MUG", "qty": {n}, "price": "5.00"}}], "shipping": {{"address": {{"country": "NL"}}}}}}"#
+            ),
+        );
+        s.ok(&["order", "create", &order]);
+        s.ok(&["order", "fire", "ORD-1", "place"]);
+        let lines: Vec<String> = (1..=n)
+            .map(|i| {
+                serde_json::json!({"op": "shipment.create", "order": "ORD-1", "shipment": {
+                    "location": "ams", "items": [{"line": "l1", "qty": 1}],
+                    "tracking": [{"code": np_number(100 + i), "carrier": "nationalpost"}]}})
+                .to_string()
+            })
+            .collect();
+        let file = s.file("shipments.jsonl", &(lines.join("\n") + "\n"));
+        s.ok(&["apply", &file]);
         s
     }
 
@@ -145,6 +216,8 @@ impl Api {
 }
 
 mod check;
+mod event_order;
 mod labels;
+mod numbers;
 mod rates;
 mod webhooks;

@@ -1,16 +1,14 @@
-//! Carrier commands of the executor: labels, voids, webhooks and rates.
+//! Carrier commands of the executor: labels, voids, rates and tracking-number checks (webhooks
+//! are in `carrier_events.rs`).
 
 use super::{Ctx, Executor};
-use crate::backend::Write;
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use crate::{codec, keys};
-use chrono::DateTime;
 use rhai::{Dynamic, Map};
-use waybill_carriers::{Adapter, CarrierEvent, Rate};
+use waybill_carriers::{tracking, Adapter, Rate};
 use waybill_workflow::model::{EntityRef, OrderAggregate, Shipment, Tracking};
 use waybill_workflow::BadInput;
-use waybill_workflow::{Actor, Applied, LabelInfo, Refusal, SYSTEM_ROLE};
+use waybill_workflow::{Actor, LabelInfo, Refusal, SYSTEM_ROLE};
 
 impl Executor {
     /// The adapter for `carrier`, or the shipment's, or the order's.
@@ -166,7 +164,8 @@ impl Executor {
         );
         self.record_command(&agg, &entity, Some(reason), ctx);
         self.save(agg, &applied, &entity, ctx)?;
-        self.index_tracking(&label.tracking_number, id);
+        let number = tracking::normalize(&label.tracking_number);
+        self.index_tracking(&adapter.meta.id, &number, id);
         Ok(Reply {
             events: vec![format!("tracking {} ({label_path})", label.tracking_number)],
             ..Reply::ok(ctx.op, entity, &applied)
@@ -224,160 +223,58 @@ impl Executor {
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
 
-    /// Ingests a webhook: each event is applied at most once, never moves a shipment back, and
-    /// fires the shipment event the rules map its status to.
-    pub(super) fn webhook(
-        &mut self,
-        carrier: &str,
-        headers: &std::collections::BTreeMap<String, String>,
-        body: &str,
-        ctx: Ctx,
-    ) -> Result<Reply> {
-        let entity = EntityRef::System(format!("carrier {carrier}"));
-        self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
-        let adapter = self.carriers.load(carrier)?;
-        let headers: Map = headers
-            .iter()
-            .map(|(k, v)| (k.to_lowercase().into(), Dynamic::from(v.clone())))
-            .collect();
-        let events = adapter.parse_webhook(headers, body.to_string())?;
-        let mut outcomes = Vec::new();
-        let mut all = Applied::default();
-        for event in &events {
-            let (outcome, applied) = self.carrier_event(&adapter, event, ctx)?;
-            all.steps.extend(applied.steps);
-            all.notifications.extend(applied.notifications);
-            outcomes.push(format!(
-                "{} {}: {outcome}",
-                event.event_id, event.tracking_number
-            ));
-        }
-        Ok(Reply {
-            entity: None,
-            events: outcomes,
-            ..Reply::ok(ctx.op, entity, &all)
-        })
-    }
-
-    fn carrier_event(
-        &mut self,
-        adapter: &Adapter,
-        event: &CarrierEvent,
-        ctx: Ctx,
-    ) -> Result<(String, Applied)> {
-        let carrier = adapter.meta.id.clone();
-        let seen_key = keys::carrier_event(&carrier, &event.event_id);
-        let seen = self
-            .layers()
-            .iter()
-            .any(|g| g.seen_events.contains(&seen_key));
-        if seen || self.store.get(&seen_key)?.is_some() {
-            return Ok(("a duplicate; ignored".into(), Applied::default()));
-        }
-        let Some(shipment_id) = self.tracking_owner(&event.tracking_number)? else {
-            return Ok((
-                format!(
-                    "no shipment has tracking number {}; ignored",
-                    event.tracking_number
-                ),
-                Applied::default(),
-            ));
-        };
-        self.command.seen_events.push(seen_key.clone());
-        self.command
-            .writes
-            .push(Write::Put(seen_key, codec::encode(event)));
-        let (mut agg, shipment) = self.shipment(&shipment_id)?;
-        let entity = EntityRef::Shipment(shipment_id.clone());
-        let carrier_actor = Actor::role("carrier");
-        let ctx = ctx.acting_as("carrier.webhook", &carrier_actor);
-        let latest = shipment
-            .attrs
-            .get("carrier_event_at")
-            .and_then(|v| v.as_str())
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
-        if latest.is_some_and(|l| event.at <= l) {
-            let reason = format!(
-                "{carrier} event {} ({}) at {} is older than the latest; ignored",
-                event.event_id,
-                event.status,
-                event.at.to_rfc3339()
-            );
-            self.record_command(&agg, &entity, Some(reason), ctx);
-            return Ok((
-                "older than the shipment's latest event; ignored".into(),
-                Applied::default(),
-            ));
-        }
-        let normalized = adapter.normalize(&event.status);
-        let candidates = self
-            .lifecycle
-            .workflow()
-            .rules
-            .carrier_events
-            .get(normalized.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let mut applied = Applied::default();
-        let mut fired = None;
-        for name in &candidates {
-            match self
-                .lifecycle
-                .fire(&mut agg, &entity, name, &carrier_actor, &Default::default())
-            {
-                Ok(a) => {
-                    applied = a;
-                    fired = Some(name.clone());
-                    break;
-                }
-                Err(waybill_workflow::Error::Refused(_)) => continue,
-                Err(other) => return Err(other.into()),
-            }
-        }
-        let noted = self.lifecycle.note_carrier_status(
-            &mut agg,
-            &shipment_id,
-            &event.status,
-            normalized.as_str(),
-            event.at,
-            &carrier_actor,
-        )?;
-        applied.steps.extend(noted.steps);
-        applied.notifications.extend(noted.notifications);
-        applied.stock.extend(noted.stock);
-        let outcome = match &fired {
-            Some(e) => format!("`{}` is {} → fired {e}", event.status, normalized.as_str()),
-            None => format!(
-                "`{}` is {} → no transition",
-                event.status,
-                normalized.as_str()
-            ),
-        };
-        self.record_command(
-            &agg,
-            &entity,
-            Some(format!("{carrier} event {}: {outcome}", event.event_id)),
-            ctx,
-        );
-        self.save(agg, &applied, &entity, ctx)?;
-        Ok((outcome, applied))
-    }
-
-    /// Checks tracking codes that name a carrier with an adapter against its pattern and check
-    /// digit, and fills in their tracking URL. A carrier without an adapter is taken as typed.
-    pub(super) fn check_tracking_codes(&self, codes: &mut [Tracking]) -> Result<()> {
+    /// Normalizes tracking codes ([`tracking::normalize`]); checks those of a carrier with an
+    /// adapter against its pattern and check digit, filling in their tracking URL; and refuses a
+    /// number that another live shipment of the same carrier carries. `shipment` is the shipment
+    /// that will carry them, `carrier` the carrier of a code that names none.
+    pub(super) fn check_tracking_codes(
+        &self,
+        codes: &mut [Tracking],
+        shipment: &str,
+        carrier: Option<&str>,
+    ) -> Result<()> {
         let known = self.carriers.ids();
         for t in codes.iter_mut() {
-            if let Some(carrier) = t.carrier.as_ref().filter(|c| known.contains(c)) {
-                let adapter = self.carriers.load(carrier)?;
+            t.code = tracking::normalize(&t.code);
+            if let Some(c) = t.carrier.as_ref().filter(|c| known.contains(c)) {
+                let adapter = self.carriers.load(c)?;
                 adapter.check_tracking(&t.code).map_err(Error::bad_input)?;
                 if t.url.is_none() {
                     t.url = adapter.tracking_url(&t.code);
                 }
             }
+            let Some(c) = code_carrier(t, carrier) else {
+                continue;
+            };
+            if let Some(owner) = self.live_owner(c, &t.code, shipment)? {
+                return Err(Error::bad_input_with(
+                    format!(
+                        "tracking number {} of {c} is already on shipment {owner}; shipment {shipment} can't carry it too",
+                        t.code
+                    ),
+                    format!("a tracking number belongs to one live shipment of its carrier; check the number, or cancel {owner} first"),
+                ));
+            }
         }
         Ok(())
     }
+
+    /// The live shipment other than `me` that carries `carrier`'s `number`, if any.
+    fn live_owner(&self, carrier: &str, number: &str, me: &str) -> Result<Option<String>> {
+        let Some(owner) = self.tracking_owner(carrier, number)?.filter(|o| o != me) else {
+            return Ok(None);
+        };
+        let live = self
+            .shipment(&owner)
+            .is_ok_and(|(_, s)| self.lifecycle.is_live(&s));
+        Ok(live.then_some(owner))
+    }
+}
+
+/// The carrier a tracking code belongs to: its own, else `fallback` (the shipment's or the
+/// order's). A code of no carrier is not indexed: no carrier's events can name it.
+pub(super) fn code_carrier<'a>(code: &'a Tracking, fallback: Option<&'a str>) -> Option<&'a str> {
+    code.carrier.as_deref().or(fallback)
 }
 
 /// Writes a label file whole (through a temporary file beside it), making its folder.

@@ -1,8 +1,10 @@
 //! `store check`: every invariant the property tests check, verified on a real store.
 
+use super::carriers::code_carrier;
 use super::Executor;
 use crate::error::Result;
 use std::collections::BTreeMap;
+use waybill_carriers::tracking;
 use waybill_workflow::model::{Reservation, ReservationStatus, Shipment};
 
 impl Executor {
@@ -10,7 +12,8 @@ impl Executor {
     /// is settled (no automatic transition would fire), money is within bounds (refunded ≤
     /// captured ≤ total), no line is allocated beyond what was ordered or returned beyond what
     /// shipped, every level's `reserved` equals its live reservations, available stock is never
-    /// negative, and no live reservation belongs to a shipment that is gone.
+    /// negative, no live reservation belongs to a shipment that is gone, and no tracking number
+    /// of a carrier is on two live shipments.
     pub fn check_invariants(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let orders = self.orders(&Default::default())?;
@@ -19,7 +22,19 @@ impl Executor {
         for (shipment, line, r) in self.reservations()? {
             booked.entry(shipment).or_default().push((line, r));
         }
+        let mut numbers: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for agg in &orders {
+            let fallback = agg.order.spec.shipping.carrier.as_deref();
+            for s in agg.shipments.iter().filter(|s| self.lifecycle.is_live(s)) {
+                for t in &s.tracking {
+                    if let Some(c) = code_carrier(t, s.carrier.as_deref().or(fallback)) {
+                        numbers
+                            .entry((c.to_string(), tracking::normalize(&t.code)))
+                            .or_default()
+                            .push(s.id.clone());
+                    }
+                }
+            }
             let id = agg.order.id();
             if !self.lifecycle.is_settled(agg)? {
                 problems.push(format!(
@@ -91,6 +106,15 @@ impl Executor {
                 problems.push(format!(
                     "{sku} at {location}: on hand {}, reserved {}",
                     level.on_hand, level.reserved
+                ));
+            }
+        }
+        for ((carrier, number), mut holders) in numbers {
+            holders.dedup();
+            if holders.len() > 1 {
+                problems.push(format!(
+                    "tracking number {number} of {carrier} is on live shipments {}",
+                    holders.join(", ")
                 ));
             }
         }

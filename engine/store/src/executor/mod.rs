@@ -7,6 +7,7 @@
 //! - [`queries`]: the read side;
 //! - [`invariants`]: `store check`.
 
+mod carrier_events;
 mod carriers;
 mod context;
 mod invariants;

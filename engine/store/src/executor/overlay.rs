@@ -4,12 +4,14 @@
 //! a failed command writes nothing even when it fails halfway. The commit writes the group at
 //! once.
 
+use super::carriers::code_carrier;
 use super::Executor;
 use crate::backend::{Store, Write};
 use crate::error::{Error, Result};
 use crate::records::{HistoryRecord, Remembered};
 use crate::{codec, keys};
 use std::collections::HashMap;
+use waybill_carriers::tracking;
 use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel};
 
 /// Writes not yet committed, and what they change, so later reads see them.
@@ -22,7 +24,8 @@ pub(super) struct Group {
     pub shipments: HashMap<String, Option<String>>,
     pub replies: HashMap<String, Remembered>,
     pub locations: HashMap<String, Location>,
-    pub tracking: HashMap<String, Option<String>>,
+    /// (carrier, normalized number) → its shipment, or none once forgotten.
+    pub tracking: HashMap<(String, String), Option<String>>,
     pub seen_events: Vec<Vec<u8>>,
     pub levels: HashMap<(String, String), StockLevel>,
     pub reservations: HashMap<(String, String), Reservation>,
@@ -179,14 +182,16 @@ impl Executor {
         ));
     }
 
-    /// Indexes a tracking number, so carrier events find their shipment.
-    pub(super) fn index_tracking(&mut self, number: &str, shipment: &str) {
-        self.command
-            .tracking
-            .insert(number.to_string(), Some(shipment.to_string()));
-        self.command
-            .writes
-            .push(Write::Put(keys::tracking(number), codec::encode(&shipment)));
+    /// Indexes a carrier's (normalized) tracking number, so its events find their shipment.
+    pub(super) fn index_tracking(&mut self, carrier: &str, number: &str, shipment: &str) {
+        self.command.tracking.insert(
+            (carrier.to_string(), number.to_string()),
+            Some(shipment.to_string()),
+        );
+        self.command.writes.push(Write::Put(
+            keys::tracking(carrier, number),
+            codec::encode(&shipment),
+        ));
     }
 
     /// What the running command or, before it, the group has pending for `look`.
@@ -234,23 +239,46 @@ impl Executor {
             .transpose()
     }
 
-    /// Forgets a tracking number, whose shipment is gone.
-    pub(super) fn unindex_tracking(&mut self, number: &str) {
-        self.command.tracking.insert(number.to_string(), None);
+    /// Forgets a carrier's tracking number, whose shipment is gone.
+    pub(super) fn unindex_tracking(&mut self, carrier: &str, number: &str) {
+        self.command
+            .tracking
+            .insert((carrier.to_string(), number.to_string()), None);
         self.command
             .writes
-            .push(Write::Delete(keys::tracking(number)));
+            .push(Write::Delete(keys::tracking(carrier, number)));
     }
 
-    /// The shipment a tracking number belongs to.
-    pub(super) fn tracking_owner(&self, number: &str) -> Result<Option<String>> {
-        if let Some(id) = self.pending(|g| g.tracking.get(number)) {
+    /// The shipment a carrier's (normalized) tracking number belongs to.
+    pub(super) fn tracking_owner(&self, carrier: &str, number: &str) -> Result<Option<String>> {
+        let key = (carrier.to_string(), number.to_string());
+        if let Some(id) = self.pending(|g| g.tracking.get(&key)) {
             return Ok(id.clone());
         }
-        self.store
-            .get(&keys::tracking(number))?
-            .map(|b| codec::decode(&b, "a tracking index entry"))
-            .transpose()
+        match self.store.get(&keys::tracking(carrier, number))? {
+            Some(b) => codec::decode(&b, "a tracking index entry").map(Some),
+            None => self.legacy_tracking_owner(carrier, number),
+        }
+    }
+
+    /// The owner an entry of a store written before numbers were indexed by carrier
+    /// (`t/NUMBER`) names, if that shipment still carries the number for this carrier.
+    fn legacy_tracking_owner(&self, carrier: &str, number: &str) -> Result<Option<String>> {
+        let Some(bytes) = self.store.get(&keys::legacy_tracking(number))? else {
+            return Ok(None);
+        };
+        let id: String = codec::decode(&bytes, "a tracking index entry")?;
+        let Ok((agg, shipment)) = self.shipment(&id) else {
+            return Ok(None);
+        };
+        let fallback = shipment
+            .carrier
+            .as_deref()
+            .or(agg.order.spec.shipping.carrier.as_deref());
+        let carries = shipment.tracking.iter().any(|t| {
+            tracking::normalize(&t.code) == number && code_carrier(t, fallback) == Some(carrier)
+        });
+        Ok(carries.then_some(id))
     }
 
     fn stock_level(&self, location: &str, sku: &str) -> Result<StockLevel> {

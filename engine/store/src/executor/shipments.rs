@@ -1,10 +1,11 @@
 //! Shipment commands: create, fire an event, edit, delete, and split an order into shipments.
 
+use super::carriers::code_carrier;
 use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::Result;
 use waybill_split::{Coordinator, SplitConfig};
-use waybill_workflow::model::EntityRef;
+use waybill_workflow::model::{EntityRef, Tracking};
 use waybill_workflow::{Applied, Input, NewShipment, ShipmentEdit};
 
 impl Executor {
@@ -20,7 +21,12 @@ impl Executor {
         let entity = EntityRef::Order(order.to_string());
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut shipment = shipment.clone();
-        self.check_tracking_codes(&mut shipment.tracking)?;
+        let id = self.shipment_id(1);
+        let carrier = shipment
+            .carrier
+            .clone()
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
+        self.check_tracking_codes(&mut shipment.tracking, &id, carrier.as_deref())?;
         self.check_hand_made(
             &agg,
             None,
@@ -28,8 +34,7 @@ impl Executor {
             &shipment.items,
             ctx.op,
         )?;
-        let id = self.shipment_id(1);
-        let codes: Vec<String> = shipment.tracking.iter().map(|t| t.code.clone()).collect();
+        let codes = indexed(&shipment.tracking, carrier.as_deref());
         let applied = self
             .lifecycle
             .add_shipment(&mut agg, &id, shipment, ctx.actor, ctx.now)?;
@@ -37,8 +42,8 @@ impl Executor {
         self.record_command(&agg, &entity, None, ctx);
         self.save(agg, &applied, &entity, ctx)?;
         self.index_shipment(&id, order);
-        for code in codes {
-            self.index_tracking(&code, &id);
+        for (carrier, code) in codes {
+            self.index_tracking(&carrier, &code, &id);
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
@@ -67,22 +72,22 @@ impl Executor {
         changes: &ShipmentEdit,
         ctx: Ctx,
     ) -> Result<Reply> {
-        let (mut agg, _) = self.shipment(id)?;
+        let (mut agg, shipment) = self.shipment(id)?;
         let entity = EntityRef::Shipment(id.to_string());
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let mut changes = changes.clone();
-        self.check_tracking_codes(&mut changes.add_tracking)?;
+        let carrier = changes
+            .carrier
+            .clone()
+            .or(shipment.carrier.clone())
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
+        self.check_tracking_codes(&mut changes.add_tracking, id, carrier.as_deref())?;
         if changes.items.is_some() || changes.location.is_some() {
-            let current = agg.shipment(id).cloned().expect("found with its order");
-            let location = changes.location.as_deref().or(current.location.as_deref());
-            let items = changes.items.as_deref().unwrap_or(&current.items);
+            let location = changes.location.as_deref().or(shipment.location.as_deref());
+            let items = changes.items.as_deref().unwrap_or(&shipment.items);
             self.check_hand_made(&agg, Some(id), location, items, ctx.op)?;
         }
-        let codes: Vec<String> = changes
-            .add_tracking
-            .iter()
-            .map(|t| t.code.clone())
-            .collect();
+        let codes = indexed(&changes.add_tracking, carrier.as_deref());
         let applied = self
             .lifecycle
             .edit_shipment(&mut agg, id, changes.clone(), ctx.actor)?;
@@ -90,8 +95,8 @@ impl Executor {
         let what = serde_json::to_string(&changes).unwrap_or_default();
         self.record_command(&agg, &entity, Some(what), ctx);
         self.save(agg, &applied, &entity, ctx)?;
-        for code in codes {
-            self.index_tracking(&code, id);
+        for (carrier, code) in codes {
+            self.index_tracking(&carrier, &code, id);
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
@@ -99,14 +104,18 @@ impl Executor {
     /// `shipment.delete`: a shipment that has not left, with what it reserved.
     pub(super) fn delete_shipment(&mut self, id: &str, ctx: Ctx) -> Result<Reply> {
         let (mut agg, shipment) = self.shipment(id)?;
+        let fallback = shipment
+            .carrier
+            .clone()
+            .or_else(|| agg.order.spec.shipping.carrier.clone());
         let applied = self.lifecycle.delete_shipment(&mut agg, id, ctx.actor)?;
         let entity = EntityRef::Shipment(id.to_string());
         self.record_command(&agg, &entity, None, ctx);
         self.save(agg, &applied, &entity, ctx)?;
         self.unindex_shipment(id);
-        for t in &shipment.tracking {
-            if self.tracking_owner(&t.code)?.as_deref() == Some(id) {
-                self.unindex_tracking(&t.code);
+        for (carrier, code) in indexed(&shipment.tracking, fallback.as_deref()) {
+            if self.tracking_owner(&carrier, &code)?.as_deref() == Some(id) {
+                self.unindex_tracking(&carrier, &code);
             }
         }
         Ok(Reply::ok(ctx.op, entity, &applied))
@@ -165,4 +174,13 @@ impl Executor {
             ..Reply::ok(ctx.op, entity, &applied)
         })
     }
+}
+
+/// The (carrier, number) index entries of tracking codes, `fallback` the carrier of a code that
+/// names none.
+fn indexed(codes: &[Tracking], fallback: Option<&str>) -> Vec<(String, String)> {
+    codes
+        .iter()
+        .filter_map(|t| Some((code_carrier(t, fallback)?.to_string(), t.code.clone())))
+        .collect()
 }

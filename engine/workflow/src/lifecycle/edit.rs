@@ -5,7 +5,9 @@
 use super::run::Run;
 use super::{Actor, Applied, Lifecycle, Refusal, StockAction, StockMove};
 use crate::error::{Error, Result};
-use crate::model::{Customer, EntityRef, Note, OrderAggregate, ShipmentItem, Tracking};
+use crate::model::{
+    CarrierReport, Customer, EntityRef, Note, OrderAggregate, ShipmentItem, Tracking,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -319,15 +321,14 @@ impl Lifecycle {
         Ok(())
     }
 
-    /// Records the carrier's latest status on a shipment (attributes `carrier_status`,
-    /// `carrier_status_raw`, `carrier_event_at`, readable by guards).
+    /// Records the carrier event a shipment follows now, its latest meaningful one (attributes
+    /// `carrier_status`, `carrier_status_raw`, `carrier_event_at`, `carrier_event_id`, readable
+    /// by guards).
     pub fn note_carrier_status(
         &self,
         agg: &mut OrderAggregate,
         id: &str,
-        raw: &str,
-        normalized: &str,
-        at: DateTime<Utc>,
+        report: &CarrierReport,
         actor: &Actor,
     ) -> Result<Applied> {
         let mut run = Run::new(self.workflow(), agg.clone());
@@ -335,10 +336,14 @@ impl Lifecycle {
             .agg
             .shipment_mut(id)
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?;
-        s.attrs.insert("carrier_status".into(), normalized.into());
-        s.attrs.insert("carrier_status_raw".into(), raw.into());
         s.attrs
-            .insert("carrier_event_at".into(), at.to_rfc3339().into());
+            .insert("carrier_status".into(), report.status.as_str().into());
+        s.attrs
+            .insert("carrier_status_raw".into(), report.raw.clone().into());
+        s.attrs
+            .insert("carrier_event_at".into(), report.at.to_rfc3339().into());
+        s.attrs
+            .insert("carrier_event_id".into(), report.event_id.clone().into());
         run.changed();
         run.settle(actor)?;
         *agg = run.agg;

@@ -329,6 +329,19 @@ impl Lifecycle {
         views::shipment_tags(&self.workflow, shipment).any(|t| t == RELEASED_TAG)
     }
 
+    /// Whether a shipment is live: not in a `released` state, and not final in every one of its
+    /// machines. A tracking number belongs to one live shipment of its carrier at most.
+    pub fn is_live(&self, shipment: &Shipment) -> bool {
+        let finished = self.workflow.machines_of(Scope::Shipment).all(|m| {
+            shipment
+                .states
+                .get(&m.name)
+                .and_then(|state| m.states.get(state))
+                .is_some_and(|def| def.is_final)
+        });
+        !finished && !self.is_released(shipment)
+    }
+
     /// Fires `event` on `target` as `actor` with `input`; an input the transition does not take
     /// is bad input, naming the ones it does. On success the aggregate holds the
     /// new states and the result lists every step; on refusal or error it is unchanged.

@@ -1,6 +1,21 @@
 //! The normalized carrier statuses every adapter maps its raw codes to.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// One carrier event as a shipment records it: the carrier's code, what it means, when and
+/// the carrier's event id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarrierReport {
+    /// The carrier's own status code.
+    pub raw: String,
+    /// Its normalized status.
+    pub status: Normalized,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The carrier's id for the event.
+    pub event_id: String,
+}
 
 /// What happened to a parcel, in words common to every carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,6 +83,29 @@ impl Normalized {
             Normalized::Failed => "failed",
             Normalized::Cancelled => "cancelled",
             Normalized::Unknown => "unknown",
+        }
+    }
+
+    /// Where the status stands in a parcel's progress, for events reported at the same time:
+    /// the later in this order is taken as the later event. The order is `unknown`,
+    /// `label_created`, `picked_up`, `in_transit`, `delayed`, `on_hold`, `out_for_delivery`,
+    /// `ready_for_pickup`, `delivery_attempted`, `failed`, `delivered`, `returned_to_sender`,
+    /// `cancelled`.
+    pub fn progress(self) -> u8 {
+        match self {
+            Normalized::Unknown => 0,
+            Normalized::LabelCreated => 1,
+            Normalized::PickedUp => 2,
+            Normalized::InTransit => 3,
+            Normalized::Delayed => 4,
+            Normalized::OnHold => 5,
+            Normalized::OutForDelivery => 6,
+            Normalized::ReadyForPickup => 7,
+            Normalized::DeliveryAttempted => 8,
+            Normalized::Failed => 9,
+            Normalized::Delivered => 10,
+            Normalized::ReturnedToSender => 11,
+            Normalized::Cancelled => 12,
         }
     }
 

@@ -9,7 +9,7 @@ pub mod shipment;
 pub mod stock;
 
 pub use aggregate::{EntityRef, OrderAggregate};
-pub use carrier_status::Normalized;
+pub use carrier_status::{CarrierReport, Normalized};
 pub use money::Money;
 pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Refund, Shipping};
 pub use shipment::{Shipment, ShipmentItem, Tracking};

@@ -43,6 +43,13 @@ pub struct RuleSet {
     /// order; the first that can fire from the shipment's state fires (as role `carrier`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub carrier_events: IndexMap<String, Vec<String>>,
+    /// How a carrier status reaches the shipment when none of its `carrier_events` can fire
+    /// from the shipment's state: the statuses to pass through first, in order (e.g.
+    /// `delivered: [picked_up]` while `created`: `hand_over`, then `deliver`). Each one fires
+    /// its first event that can fire, or is skipped; the whole path is taken only if the status's
+    /// own event then fires.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub carrier_paths: IndexMap<String, Vec<String>>,
 }
 
 /// Where shipments belong: for each kind of shipment command, the order machines and the

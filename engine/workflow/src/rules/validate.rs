@@ -232,6 +232,31 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             }
         }
     }
+    for (status, via) in &rules.carrier_paths {
+        let path = format!("carrier_paths.{status}");
+        if !rules.carrier_events.contains_key(status) {
+            errors.push(parsed.error(
+                &path,
+                format!("`{status}` has no `carrier_events:` entry, so it has no path to take"),
+                Some(suggest::help(
+                    status,
+                    rules.carrier_events.keys().map(String::as_str),
+                )),
+            ));
+        }
+        for (i, step) in via.iter().enumerate() {
+            if !rules.carrier_events.contains_key(step) || step == status {
+                errors.push(parsed.error(
+                    &format!("{path}[{i}]"),
+                    format!("`{step}` is not another status of `carrier_events:`"),
+                    Some(suggest::help(
+                        step,
+                        rules.carrier_events.keys().map(String::as_str),
+                    )),
+                ));
+            }
+        }
+    }
     for (model, def) in &rules.inventory_models {
         if def.locations.is_empty() {
             errors.push(parsed.error(
