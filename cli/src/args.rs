@@ -303,6 +303,9 @@ pub enum ShipmentCommand {
         /// Add a tracking code, CODE or CODE@CARRIER (repeatable).
         #[arg(long = "tracking", value_name = "CODE[@CARRIER]")]
         tracking: Vec<String>,
+        /// Take a tracking code off (repeatable).
+        #[arg(long = "remove-tracking", value_name = "CODE")]
+        remove_tracking: Vec<String>,
         /// Carrier id.
         #[arg(long)]
         carrier: Option<String>,

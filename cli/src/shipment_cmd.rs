@@ -51,6 +51,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             id,
             items,
             tracking,
+            remove_tracking,
             carrier,
             location,
             expected_delivery,
@@ -65,11 +66,12 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 },
                 expected_delivery: open::date(expected_delivery.as_deref())?,
                 add_tracking: open::tracking(tracking),
+                remove_tracking: remove_tracking.clone(),
                 carrier: carrier.clone(),
             };
             if changes == ShipmentEdit::default() {
                 return Err(Error::bad_input(
-                    "nothing to change: give --item, --location, --tracking, --carrier or --expected-delivery",
+                    "nothing to change: give --item, --location, --tracking, --remove-tracking, --carrier or --expected-delivery",
                 ));
             }
             let command = Command::ShipmentEdit {

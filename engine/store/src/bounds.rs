@@ -72,6 +72,9 @@ impl Command {
                 optional_id("carrier", &changes.carrier)?;
                 optional_id("location", &changes.location)?;
                 items(changes.items.as_deref().unwrap_or_default())?;
+                changes.remove_tracking.iter().try_for_each(|code| {
+                    check_line("a tracking code to remove", code, MAX_ID_LEN)
+                })?;
                 tracking(&changes.add_tracking)
             }
             Command::ShipmentDelete { id } | Command::ShipmentVoid { id } => {

@@ -109,3 +109,41 @@ fn a_pasted_number_is_normalized_before_it_is_checked() {
     s.ok(&["shipment", "edit", "SHP-2", "--tracking", &lower]);
     assert_eq!(s.shipment("SHP-2")["tracking"][1]["code"], np_number(200));
 }
+
+/// A tracking code can be taken off as well as put on: the shipment no longer carries it, the
+/// carrier's events no longer find it there, and another shipment may carry it.
+#[test]
+fn a_tracking_code_can_be_removed() {
+    let s = Store::np_shipments(2);
+    let n1 = np_number(101);
+    let before = s.dump_text();
+    let err = s.fails(
+        2,
+        &["shipment", "edit", "SHP-1", "--remove-tracking", "NOPE-1"],
+    );
+    assert!(
+        err.contains(&format!(
+            "shipment SHP-1 has no tracking code NOPE-1 (it has: {n1})"
+        )),
+        "{err}"
+    );
+    assert_eq!(before, s.dump_text());
+    // Pasted in lower case with spaces, it is the same number.
+    let pasted = format!("{} {}", &n1[..6].to_lowercase(), &n1[6..]);
+    s.ok(&["shipment", "edit", "SHP-1", "--remove-tracking", &pasted]);
+    assert_eq!(s.shipment("SHP-1")["tracking"], serde_json::json!([]));
+    s.np_webhook(&[("X1", &n1, "EMC", 1)]);
+    assert_eq!(
+        s.shipment_state("SHP-1"),
+        "created",
+        "the event no longer finds SHP-1"
+    );
+    let code = format!("{n1}@nationalpost");
+    s.ok(&["shipment", "edit", "SHP-2", "--tracking", &code]);
+    s.np_webhook(&[("X2", &n1, "EMC", 2)]);
+    assert_ne!(
+        s.shipment_state("SHP-2"),
+        "created",
+        "now the number is SHP-2's"
+    );
+}

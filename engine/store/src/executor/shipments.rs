@@ -82,6 +82,15 @@ impl Executor {
             .or(shipment.carrier.clone())
             .or_else(|| agg.order.spec.shipping.carrier.clone());
         self.check_tracking_codes(&mut changes.add_tracking, id, carrier.as_deref())?;
+        for code in &mut changes.remove_tracking {
+            *code = waybill_carriers::tracking::normalize(code);
+        }
+        let removed: Vec<Tracking> = shipment
+            .tracking
+            .iter()
+            .filter(|t| changes.remove_tracking.contains(&t.code))
+            .cloned()
+            .collect();
         if changes.items.is_some() || changes.location.is_some() {
             let location = changes.location.as_deref().or(shipment.location.as_deref());
             let items = changes.items.as_deref().unwrap_or(&shipment.items);
@@ -95,6 +104,11 @@ impl Executor {
         let what = serde_json::to_string(&changes).unwrap_or_default();
         self.record_command(&agg, &entity, Some(what), ctx);
         self.save(agg, &applied, &entity, ctx)?;
+        for (carrier, code) in indexed(&removed, carrier.as_deref()) {
+            if self.tracking_owner(&carrier, &code)?.as_deref() == Some(id) {
+                self.unindex_tracking(&carrier, &code);
+            }
+        }
         for (carrier, code) in codes {
             self.index_tracking(&carrier, &code, id);
         }

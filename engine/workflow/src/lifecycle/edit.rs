@@ -24,6 +24,9 @@ pub struct ShipmentEdit {
     /// Tracking codes to add.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_tracking: Vec<Tracking>,
+    /// Tracking codes to take off (each must be on the shipment).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_tracking: Vec<String>,
     /// New carrier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
@@ -149,6 +152,22 @@ impl Lifecycle {
             shipment.carrier = Some(carrier);
         }
         super::check_tracking(&edit.add_tracking)?;
+        for code in &edit.remove_tracking {
+            if !shipment.tracking.iter().any(|t| t.code == *code) {
+                let have: Vec<&str> = shipment.tracking.iter().map(|t| t.code.as_str()).collect();
+                return Err(Error::bad_input(format!(
+                    "shipment {id} has no tracking code {code} (it has: {})",
+                    if have.is_empty() {
+                        "none".to_string()
+                    } else {
+                        have.join(", ")
+                    }
+                )));
+            }
+        }
+        shipment
+            .tracking
+            .retain(|t| !edit.remove_tracking.contains(&t.code));
         for t in edit.add_tracking {
             if !shipment.tracking.iter().any(|have| have.code == t.code) {
                 shipment.tracking.push(t);
