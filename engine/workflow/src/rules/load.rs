@@ -66,6 +66,31 @@ pub fn parse(source: &str, file: &str) -> Result<ParsedRules, Diagnostic> {
     }
 }
 
+/// The text of a rule file read as bytes: the bytes if they are UTF-8, else an error at the
+/// line and column of the first byte that is not (a rule file is YAML, which is UTF-8).
+pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|err| {
+        let valid = &bytes[..err.valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("the prefix up to valid_up_to is UTF-8");
+        let line_start = valid.rfind('\n').map_or(0, |at| at + 1);
+        let byte = bytes[err.valid_up_to()];
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: Position {
+                line: valid.matches('\n').count() + 1,
+                col: valid[line_start..].chars().count() + 1,
+            },
+            path: String::new(),
+            message: format!(
+                "the file is not UTF-8: byte 0x{byte:02x} at offset {} is not valid UTF-8",
+                err.valid_up_to()
+            ),
+            help: Some("save the rule file as UTF-8".into()),
+        }
+    })
+}
+
 /// Turns a serde_yaml error into a diagnostic, adding a suggestion for an unknown name.
 fn serde_diagnostic(err: &serde_yaml::Error, file: &str, map: &SourceMap) -> Diagnostic {
     let text = err.to_string();
