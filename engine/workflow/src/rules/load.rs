@@ -72,15 +72,11 @@ pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Diagnostic> {
     std::str::from_utf8(bytes).map_err(|err| {
         let valid = &bytes[..err.valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("the prefix up to valid_up_to is UTF-8");
-        let line_start = valid.rfind('\n').map_or(0, |at| at + 1);
         let byte = bytes[err.valid_up_to()];
         Diagnostic {
             severity: Severity::Error,
             file: file.to_string(),
-            position: Position {
-                line: valid.matches('\n').count() + 1,
-                col: valid[line_start..].chars().count() + 1,
-            },
+            position: end_of(valid),
             path: String::new(),
             message: format!(
                 "the file is not UTF-8: byte 0x{byte:02x} at offset {} is not valid UTF-8",
@@ -89,6 +85,25 @@ pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Diagnostic> {
             help: Some("save the rule file as UTF-8".into()),
         }
     })
+}
+
+/// The position just after `text`, with lines ending as YAML's do: at `\r\n`, `\r` or `\n`.
+fn end_of(text: &str) -> Position {
+    let mut position = Position { line: 1, col: 1 };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => {
+                position = Position {
+                    line: position.line + 1,
+                    col: 1,
+                }
+            }
+            _ => position.col += 1,
+        }
+    }
+    position
 }
 
 /// Turns a serde_yaml error into a diagnostic, adding a suggestion for an unknown name.
@@ -155,6 +170,14 @@ mod tests {
         assert_eq!(err.path, "machines.m");
         assert!(err.message.contains("unknown field `intial`"), "{err}");
         assert_eq!(err.help.as_deref(), Some("did you mean `initial`?"));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_located_with_yaml_line_ends() {
+        let err = decode(b"a: 1\r\nb: 2\rc: \xc3\xa4\xff\n", "r.yaml").unwrap_err();
+        assert_eq!(err.position, Position { line: 3, col: 5 }, "{err}");
+        assert!(err.message.contains("byte 0xff at offset 16"), "{err}");
+        assert_eq!(decode(b"a: 1\n", "r.yaml").unwrap(), "a: 1\n");
     }
 
     #[test]
