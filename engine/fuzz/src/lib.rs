@@ -33,10 +33,11 @@ pub const RULES_FILE: &str = "fuzz.yaml";
 pub type Dump = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// Checks that `d` is located in `source`: the file's name, a line from 1 to one past the last,
-/// a column from 1 to one past the end of that line (in characters).
+/// a column from 1 to one past the end of that line (in characters). Lines end as YAML says:
+/// at `\r\n`, `\r` or `\n`.
 pub fn assert_located(d: &Diagnostic, source: &[u8]) {
-    let text = String::from_utf8_lossy(source);
-    let lines: Vec<&str> = text.split('\n').collect();
+    let text = String::from_utf8_lossy(source).replace("\r\n", "\n");
+    let lines: Vec<&str> = text.split(['\r', '\n']).collect();
     assert_eq!(d.file, RULES_FILE, "diagnostic without its file: {d}");
     assert!(
         d.position.line >= 1 && d.position.line <= lines.len() + 1,
@@ -249,7 +250,7 @@ pub fn check_refusal(request: &Request, before: &Dump, after: &Dump) {
         counter(&before_map, "shipment"),
         "{request:?} was refused but moved the shipment counter"
     );
-    for (k, _) in &after_map {
+    for k in after_map.keys() {
         assert!(
             !k.starts_with(b"m/") || *k == keys::counter("seq") || *k == keys::counter("shipment"),
             "{request:?} was refused but wrote {}",

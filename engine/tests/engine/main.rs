@@ -6,6 +6,7 @@ mod util;
 mod carriers;
 mod executor;
 mod fire;
+mod fuzz;
 mod hostile_strategies;
 mod properties;
 mod rules_load;
