@@ -3,19 +3,22 @@
 //! them; the engine's proptest twins (`engine/tests/engine/fuzz.rs`) include this file and call
 //! the same functions, so both check exactly the same things.
 //!
-//! - [`rules`]: loading never panics; every diagnostic, error or warning, names the file and a
-//!   line and column inside it (1-based, the line at most one past the last), a file of invalid
-//!   UTF-8 included; a refused file has at least one error.
+//! - [`rules`]: loading never panics; every diagnostic, error or warning, names the file, has a
+//!   message, and a line and column inside the file (1-based; lines end at `\r\n`, `\r` or `\n`
+//!   as in YAML; the line at most one past the last, the column at most one past the end of its
+//!   line), a file of invalid UTF-8 included; a refused file has at least one error.
 //! - [`order_file`]: `waybill order create FILE`'s parse, then `order.create` on a memory store
 //!   with the default rules; a spec that parses but that the file check rejects is also sent as
 //!   `apply` would send it. Every command goes through [`run_checked`].
 //! - [`apply_lines`]: each line through `Request::from_json`, then [`run_checked`], in sequence
-//!   on one store.
+//!   on one store; and the same lines in one group (`waybill apply --group`) on another end the
+//!   same way, one by one, and leave the same keys.
 //! - [`webhook`]: every built-in adapter's `parse_webhook` answers events or an error that names
 //!   the carrier, with the kind `BadInput` or `Script`.
 //!
-//! [`run_checked`]: a command that fails, or is answered with an error or a replayed reply,
-//! leaves the store's full dump byte for byte as it was; a refused one adds only the record of
+//! [`run_checked`]: a command that fails (with any kind but `Storage`, and a message), or is
+//! answered with an error or a replayed reply, leaves the store's full dump byte for byte as it
+//! was; a refused one adds only the record of
 //! the attempt (see [`check_refusal`]); after an accepted one, `store check` finds nothing.
 
 use std::collections::BTreeMap;
@@ -144,7 +147,7 @@ pub fn executor() -> Executor {
 }
 
 /// Runs `request` and checks what it left in the store (see the crate documentation).
-pub fn run_checked(exec: &mut Executor, request: Request) -> Option<Reply> {
+pub fn run_checked(exec: &mut Executor, request: Request) -> Result<Reply, Kind> {
     let before = exec.dump().expect("a dump");
     let result = exec.run(request.clone());
     let after = exec.dump().expect("a dump");
@@ -157,7 +160,7 @@ pub fn run_checked(exec: &mut Executor, request: Request) -> Option<Reply> {
                 "{request:?} failed ({e}) but changed the store:\n{}",
                 diff(&before, &after)
             );
-            None
+            Err(e.kind())
         }
         Ok(reply) if reply.replayed || reply.status == Status::Error => {
             assert!(
@@ -165,11 +168,11 @@ pub fn run_checked(exec: &mut Executor, request: Request) -> Option<Reply> {
                 "{request:?} answered {reply:?} but changed the store:\n{}",
                 diff(&before, &after)
             );
-            Some(reply)
+            Ok(reply)
         }
         Ok(reply) if reply.status == Status::Refused => {
             check_refusal(&request, &before, &after);
-            Some(reply)
+            Ok(reply)
         }
         Ok(reply) => {
             let problems = exec.check_invariants().expect("store check");
@@ -177,7 +180,7 @@ pub fn run_checked(exec: &mut Executor, request: Request) -> Option<Reply> {
                 problems.is_empty(),
                 "{request:?} was applied and broke the store: {problems:?}"
             );
-            Some(reply)
+            Ok(reply)
         }
     }
 }
@@ -300,7 +303,7 @@ pub fn order_file(bytes: &[u8]) {
                 role: None,
                 key: None,
             };
-            run_checked(&mut exec, request);
+            let _ = run_checked(&mut exec, request);
         }
         Err(e) => {
             assert_eq!(e.kind(), Kind::BadInput, "{e}");
@@ -319,7 +322,7 @@ pub fn order_file(bytes: &[u8]) {
                     role: None,
                     key: None,
                 };
-                run_checked(&mut exec, request);
+                let _ = run_checked(&mut exec, request);
             }
         }
     }
@@ -328,24 +331,61 @@ pub fn order_file(bytes: &[u8]) {
 /// Apply lines: see the crate documentation. Each line of `bytes` is one command.
 pub fn apply_lines(bytes: &[u8]) {
     let mut exec = executor();
-    for line in bytes.split(|b| *b == b'\n') {
-        apply_line(&mut exec, line);
+    let lines: Vec<&str> = bytes
+        .split(|b| *b == b'\n')
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    let one_by_one: Vec<String> = lines.iter().map(|l| apply_line(&mut exec, l)).collect();
+    // The same lines in one group, as `waybill apply --group N` runs them: the same outcomes,
+    // and the same keys in the store (values hold times).
+    let mut grouped = executor();
+    let outcomes: Vec<String> = lines
+        .iter()
+        .map(|line| match Request::from_json(line) {
+            Ok(request) => outcome(&grouped.execute(request).map_err(|e| e.kind())),
+            Err(_) => "not a command".into(),
+        })
+        .collect();
+    grouped.commit().expect("a memory store");
+    assert_eq!(
+        one_by_one, outcomes,
+        "one by one and in one group, {lines:#?} ended differently"
+    );
+    let keys = |exec: &Executor| -> Vec<String> {
+        exec.dump()
+            .expect("a dump")
+            .iter()
+            .map(|(k, _)| show(k))
+            .collect()
+    };
+    assert_eq!(
+        keys(&exec),
+        keys(&grouped),
+        "one by one and in one group, {lines:#?} wrote different keys"
+    );
+}
+
+/// How a command ended, to compare runs: its status, or the kind of its error.
+fn outcome(result: &Result<Reply, Kind>) -> String {
+    match result {
+        Ok(reply) => format!(
+            "{:?}{}",
+            reply.status,
+            if reply.replayed { " replayed" } else { "" }
+        ),
+        Err(kind) => format!("error {kind:?}"),
     }
 }
 
-/// One apply line on `exec`.
-pub fn apply_line(exec: &mut Executor, line: &[u8]) {
-    let Ok(text) = std::str::from_utf8(line) else {
-        return;
-    };
-    if text.trim().is_empty() {
-        return;
-    }
-    match Request::from_json(text) {
-        Ok(request) => {
-            run_checked(exec, request);
+/// One apply line on `exec`; how it ended.
+pub fn apply_line(exec: &mut Executor, line: &str) -> String {
+    match Request::from_json(line) {
+        Ok(request) => outcome(&run_checked(exec, request)),
+        Err(e) => {
+            assert_eq!(e.kind(), Kind::BadInput, "{line}: {e}");
+            "not a command".into()
         }
-        Err(e) => assert_eq!(e.kind(), Kind::BadInput, "{text}: {e}"),
     }
 }
 

@@ -160,7 +160,8 @@ fn hostile() -> impl Strategy<Value = String> {
 
 fn number() -> impl Strategy<Value = Value> {
     prop_oneof![
-        prop::sample::select(vec![
+        2 => (0..4u32).prop_map(|n| json!(n)),
+        2 => prop::sample::select(vec![
             json!(-1),
             json!(0),
             json!(1),
@@ -174,7 +175,7 @@ fn number() -> impl Strategy<Value = Value> {
             json!("3"),
             json!(null),
         ]),
-        any::<i64>().prop_map(|n| json!(n)),
+        1 => any::<i64>().prop_map(|n| json!(n)),
     ]
 }
 
@@ -363,7 +364,7 @@ const EVENTS: &[&str] = &[
 
 fn id() -> impl Strategy<Value = Value> {
     prop_oneof![
-        4 => prop::sample::select(vec!["ORD-1", "ORD-2", "SHP-1", "SHP-2", "ams", "rtm", "MUG", "TEE", "l1", "l2"]).prop_map(|s| json!(s)),
+        8 => prop::sample::select(vec!["ORD-1", "ORD-2", "SHP-1", "SHP-2", "ams", "rtm", "MUG", "TEE", "l1", "l2"]).prop_map(|s| json!(s)),
         1 => hostile().prop_map(|s| json!(s)),
         1 => number(),
     ]
@@ -395,6 +396,14 @@ fn samples() -> Vec<(String, String)> {
 fn field(name: &'static str) -> BoxedStrategy<Value> {
     match name {
         "id" | "order" | "location" | "sku" => id().boxed(),
+        "order_id" => prop_oneof![
+            4 => prop::sample::select(vec!["ORD-1", "ORD-2", "ORD-9", "ORD-1001"]).prop_map(|s| json!(s)),
+            1 => id(),
+        ].boxed(),
+        "shipment_id" => prop_oneof![
+            4 => prop::sample::select(vec!["SHP-1", "SHP-2", "SHP-3"]).prop_map(|s| json!(s)),
+            1 => id(),
+        ].boxed(),
         "event" => prop::sample::select(EVENTS).prop_map(|e| json!(e)).boxed(),
         "input" | "config" => input().boxed(),
         "text" | "service" => hostile().prop_map(|s| json!(s)).boxed(),
@@ -433,21 +442,31 @@ fn field(name: &'static str) -> BoxedStrategy<Value> {
 fn fields(op: &str) -> &'static [(&'static str, &'static str)] {
     match op {
         "order.create" => &[("order", "order_spec")],
-        "order.fire" | "shipment.fire" => &[("id", "id"), ("event", "event"), ("input", "input")],
-        "order.note" => &[("id", "id"), ("text", "text")],
-        "order.edit" => &[("id", "id"), ("customer", "customer")],
-        "shipment.create" => &[("order", "order"), ("shipment", "shipment")],
-        "shipment.edit" => &[("id", "id"), ("changes", "changes")],
-        "shipment.delete" | "shipment.void" | "outbox.ack" => &[("id", "id")],
+        "order.fire" => &[("id", "order_id"), ("event", "event"), ("input", "input")],
+        "shipment.fire" => &[
+            ("id", "shipment_id"),
+            ("event", "event"),
+            ("input", "input"),
+        ],
+        "order.note" => &[("id", "order_id"), ("text", "text")],
+        "order.edit" => &[("id", "order_id"), ("customer", "customer")],
+        "shipment.create" => &[("order", "order_id"), ("shipment", "shipment")],
+        "shipment.edit" => &[("id", "shipment_id"), ("changes", "changes")],
+        "shipment.delete" | "shipment.void" => &[("id", "shipment_id")],
+        "outbox.ack" => &[("id", "qty")],
         "shipment.split" => &[
-            ("order", "order"),
+            ("order", "order_id"),
             ("strategy", "strategy"),
             ("config", "config"),
             ("dry_run", "dry_run"),
         ],
         "location.add" => &[("location", "new_location")],
         "stock.set" => &[("location", "location"), ("sku", "sku"), ("qty", "qty")],
-        "shipment.label" => &[("id", "id"), ("carrier", "carrier"), ("service", "service")],
+        "shipment.label" => &[
+            ("id", "shipment_id"),
+            ("carrier", "carrier"),
+            ("service", "service"),
+        ],
         "carrier.webhook" => &[
             ("carrier", "carrier"),
             ("headers", "headers"),
@@ -458,15 +477,21 @@ fn fields(op: &str) -> &'static [(&'static str, &'static str)] {
 }
 
 fn apply_line() -> impl Strategy<Value = String> {
-    let role = prop::option::of(prop_oneof![
-        4 => prop::sample::select(vec!["backoffice", "order_manager", "sales_portal", "carrier", "system"]).prop_map(|r| json!(r)),
-        1 => hostile().prop_map(|s| json!(s)),
-        1 => number(),
-    ]);
-    let key = prop::option::of(prop_oneof![
-        prop::sample::select(vec!["k1", "k2"]).prop_map(|k| json!(k)),
-        hostile().prop_map(|s| json!(s)),
-    ]);
+    let role = prop::option::weighted(
+        0.3,
+        prop_oneof![
+            4 => prop::sample::select(vec!["backoffice", "order_manager", "sales_portal", "carrier", "system"]).prop_map(|r| json!(r)),
+            1 => hostile().prop_map(|s| json!(s)),
+            1 => number(),
+        ],
+    );
+    let key = prop::option::weighted(
+        0.3,
+        prop_oneof![
+            prop::sample::select(vec!["k1", "k2"]).prop_map(|k| json!(k)),
+            hostile().prop_map(|s| json!(s)),
+        ],
+    );
     (
         prop::sample::select(OPS),
         role,
@@ -484,7 +509,7 @@ fn apply_line() -> impl Strategy<Value = String> {
             line.insert("op".into(), json!(op));
             for (i, ((name, _), value)) in fields(op).iter().zip(values).enumerate() {
                 // Most lines have every field; some lack one.
-                if keep % 7 != 0 || (keep >> 8) as usize % fields(op).len() != i {
+                if keep % 13 != 0 || (keep >> 8) as usize % fields(op).len() != i {
                     line.insert(name.to_string(), value);
                 }
             }
@@ -506,7 +531,7 @@ proptest! {
 
     #[test]
     fn apply_lines_apply_or_change_nothing_but_the_refusal_record(
-        lines in prop::collection::vec(apply_line(), 1..8),
+        lines in prop::collection::vec(apply_line(), 1..12),
         garbage in prop::option::of(prop::collection::vec(any::<u8>(), 0..40)),
     ) {
         let mut text = lines.join("\n");
