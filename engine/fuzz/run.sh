@@ -5,7 +5,7 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a compiler that takes `-Z` flags: a nightly
 # toolchain if rustup has one (`cargo +nightly fuzz`), else the stable one with
 # RUSTC_BOOTSTRAP=1, which lets a stable rustc accept nightly flags (fine for a local fuzzing
-# run, never for a release build).
+# run, never for a release build). FUZZ_TOOLCHAIN=stable or =nightly chooses.
 #
 # Before each run the seeds are written from the repository's own files into corpus/TARGET/
 # (ignored by git, kept between runs so the corpus grows): the rule files, order files, apply
@@ -95,7 +95,14 @@ YAML
 
 fuzz() {
     local target=$1 seconds=$2 toolchain=() args=()
-    if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    local choice=${FUZZ_TOOLCHAIN:-}
+    if [[ -z $choice ]]; then
+        choice=stable
+        if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+            choice=nightly
+        fi
+    fi
+    if [[ $choice == nightly ]]; then
         toolchain=(+nightly)
     else
         export RUSTC_BOOTSTRAP=1
