@@ -14,10 +14,17 @@ pub fn read_text(path: &Path) -> Result<String> {
         .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Reads a file, naming it in the error.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", path.display())))
+}
+
 /// Loads `file`, or `--rules`, or the built-in rules; returns the workflow and its warnings.
 pub fn rules(cli: &Cli, file: Option<&Path>) -> Result<(Workflow, Vec<Diagnostic>)> {
     let loaded: std::result::Result<Loaded, Vec<Diagnostic>> = match file.or(cli.rules.as_deref()) {
-        Some(path) => Workflow::load(&read_text(path)?, &path.display().to_string()),
+        // Read as bytes: a file that is not UTF-8 is a rule error at its first bad byte.
+        Some(path) => Workflow::load_bytes(&read_bytes(path)?, &path.display().to_string()),
         None => Workflow::load(DEFAULT_RULES, DEFAULT_RULES_NAME),
     };
     let loaded = loaded.map_err(waybill_engine::workflow::Error::Rules)?;

@@ -158,6 +158,33 @@ fn check_prints_lint_warnings_and_still_exits_0() {
 }
 
 #[test]
+fn a_rule_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("default.yaml");
+    let mut bytes = default_rules().into_bytes();
+    let line = default_rules()
+        .lines()
+        .position(|l| l.starts_with("roles:"))
+        .unwrap();
+    let offset: usize = default_rules()
+        .lines()
+        .take(line)
+        .map(|l| l.len() + 1)
+        .sum();
+    bytes.insert(offset + "roles: [".len(), 0xff);
+    std::fs::write(&path, bytes).unwrap();
+    let out = waybill()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let place = format!("default.yaml:{}:9: the file is not UTF-8", line + 1);
+    assert!(err.contains(&place), "expected {place} in {err}");
+}
+
+#[test]
 fn a_missing_rule_file_is_bad_input() {
     let out = waybill()
         .args(["rules", "check", "no/such/file.yaml"])

@@ -7,6 +7,7 @@ mod carrier_events;
 mod carriers;
 mod executor;
 mod fire;
+mod fuzz;
 mod hostile_strategies;
 mod model;
 mod properties;

@@ -282,3 +282,31 @@ fn default_rules_validate_against_the_json_schema() {
     bad["machines"]["order"]["intial"] = serde_json::json!("draft");
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_one_error_at_its_first_bad_byte() {
+    // Line 2 gets a UTF-8 `ä` (one column), then a Latin-1 `é` (0xe9), which UTF-8 never is alone.
+    let mut bytes = Vec::new();
+    for (i, line) in BASE.split_inclusive('\n').enumerate() {
+        if i == 1 {
+            bytes.extend_from_slice("roles: [stäff".as_bytes());
+            bytes.push(0xe9);
+            bytes.extend_from_slice(b", system]\n");
+        } else {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+    }
+    let errors = Workflow::load_bytes(&bytes, "test.yaml").expect_err("not UTF-8");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = &errors[0];
+    assert_eq!(e.severity, Severity::Error);
+    assert_eq!((e.position.line, e.position.col), (2, 14), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("error: test.yaml:2:14: the file is not UTF-8: byte 0xe9"),
+        "{e}"
+    );
+    assert_eq!(e.help.as_deref(), Some("save the rule file as UTF-8"));
+    // Bytes that are UTF-8 load as the text would.
+    assert!(Workflow::load_bytes(BASE.as_bytes(), "test.yaml").is_ok());
+}

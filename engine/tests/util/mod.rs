@@ -1,5 +1,6 @@
 //! What the engine tests share: locations, order lines and split inputs, the repository's
-//! folders, and the HTTP stub in [`http`].
+//! folders, the HTTP stub in [`http`], and for the fuzz properties the fuzz crate's checks
+//! ([`props`]), byte mutations ([`mutate`]) and a case budget ([`cases`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -8,6 +9,74 @@ use waybill_engine::split::{SplitInput, SplitLine, StockView};
 
 /// The HTTP stub, shared with the other crates' tests.
 pub use waybill_testkit::http;
+
+/// The properties of the cargo-fuzz targets (`engine/fuzz/src/lib.rs`), which the proptest
+/// twins in `fuzz.rs` check on generated inputs. Not every helper there is used here.
+#[allow(dead_code)]
+#[path = "../../fuzz/src/lib.rs"]
+pub mod props;
+
+/// The number of proptest cases: `PROPTEST_CASES` if set, else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One change to a file's bytes; positions are taken modulo the length.
+#[derive(Debug, Clone)]
+pub enum Mutation {
+    /// Flip one bit of a byte.
+    Flip(usize, u8),
+    /// Delete up to `n` bytes.
+    Delete(usize, usize),
+    /// Insert bytes.
+    Insert(usize, Vec<u8>),
+    /// Cut the file.
+    Truncate(usize),
+    /// Copy line `from` over line `to` (by line index, modulo the number of lines).
+    SpliceLine(usize, usize),
+    /// Put a byte that is never valid UTF-8 (0x80-0xff alone, after ASCII) at a position.
+    NotUtf8(usize, u8),
+}
+
+/// `bytes` with `mutations` applied in order.
+pub fn mutate(bytes: &[u8], mutations: &[Mutation]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for m in mutations {
+        let at = |p: usize, len: usize| if len == 0 { 0 } else { p % (len + 1) };
+        match m {
+            Mutation::Flip(p, bit) if !out.is_empty() => {
+                let i = p % out.len();
+                out[i] ^= 1 << (bit % 8);
+            }
+            Mutation::Flip(..) => {}
+            Mutation::Delete(p, n) => {
+                let i = at(*p, out.len());
+                let end = (i + n).min(out.len());
+                out.drain(i..end);
+            }
+            Mutation::Insert(p, bytes) => {
+                let i = at(*p, out.len());
+                out.splice(i..i, bytes.iter().copied());
+            }
+            Mutation::Truncate(p) => out.truncate(at(*p, out.len())),
+            Mutation::SpliceLine(from, to) => {
+                let mut lines: Vec<Vec<u8>> =
+                    out.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+                let n = lines.len();
+                lines[to % n] = lines[from % n].clone();
+                out = lines.join(&b'\n');
+            }
+            Mutation::NotUtf8(p, byte) => {
+                let i = at(*p, out.len());
+                out.insert(i, 0x80 | byte);
+            }
+        }
+    }
+    out
+}
 
 /// The repository's root folder.
 pub fn repo() -> PathBuf {

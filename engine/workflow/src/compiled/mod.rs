@@ -222,6 +222,13 @@ impl Workflow {
         })
     }
 
+    /// [`Workflow::load`] of a file's bytes: bytes that are not UTF-8 are one error, at the line
+    /// and column of the first byte that is not.
+    pub fn load_bytes(source: &[u8], file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        let source = rules::load::decode(source, file).map_err(|d| vec![d])?;
+        Workflow::load(source, file)
+    }
+
     /// The built-in default rules.
     pub fn builtin() -> Workflow {
         Workflow::load(rules::DEFAULT_RULES, rules::DEFAULT_RULES_NAME)
