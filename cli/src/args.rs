@@ -435,6 +435,27 @@ pub enum BenchCommand {
     /// shipments per order, split rate, unit fill rate, backordered units, estimated shipping
     /// cost (with --carrier), distance to the customer, and engine time per order.
     Split(BenchSplitArgs),
+    /// Events per second of the engine alone (no store) on the rules (`--rules` for yours).
+    ///
+    /// Makes N orders of one line, then takes one shipment of each through --events and fires
+    /// --refused last, which must be refused. The peers' equal-work case:
+    /// `waybill --rules shipment_only.yaml bench lifecycle --events process,ship,out_for_delivery,deliver`.
+    Lifecycle(BenchLifecycleArgs),
+}
+
+/// Arguments of `bench lifecycle`.
+#[derive(Debug, Args)]
+pub struct BenchLifecycleArgs {
+    /// How many shipments (one order each).
+    #[arg(long, default_value_t = 10_000)]
+    pub shipments: usize,
+    /// The shipment events to fire, in order (default: the default rules' journey,
+    /// process,ship,start_delivery,deliver).
+    #[arg(long, value_delimiter = ',')]
+    pub events: Vec<String>,
+    /// The event fired last, which must be refused.
+    #[arg(long, default_value = "cancel")]
+    pub refused: String,
 }
 
 /// Arguments of `bench split`.

@@ -1,6 +1,6 @@
 //! `waybill bench split`.
 
-use crate::args::{BenchCommand, BenchSplitArgs, Cli};
+use crate::args::{BenchCommand, BenchLifecycleArgs, BenchSplitArgs, Cli};
 use crate::open;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +14,40 @@ use waybill_engine::{Error, Result};
 pub fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Split(args) => split(cli, args),
+        BenchCommand::Lifecycle(args) => lifecycle(cli, args),
     }
+}
+
+fn lifecycle(cli: &Cli, args: &BenchLifecycleArgs) -> Result<()> {
+    if args.shipments == 0 {
+        return Err(Error::bad_input("--shipments must be at least 1"));
+    }
+    let engine = crate::load::engine(cli)?;
+    let role = cli
+        .role
+        .clone()
+        .unwrap_or_else(|| engine.workflow().default_role().to_string());
+    engine.check_user_role(&role)?;
+    let mut shape = bench::LifecycleShape::default_rules(args.shipments);
+    if !args.events.is_empty() {
+        shape.events = args.events.clone();
+    }
+    shape.refused = Some(args.refused.clone());
+    let report = bench::run_lifecycle(&engine, &shape, &waybill_engine::Actor::role(&role))?;
+    if cli.json {
+        outln!("{}", serde_json::to_string(&report).expect("JSON"));
+    } else {
+        outln!(
+            "lifecycle: {} shipments, {} events in {:.1} ms = {:.0} events/s ({}, then {} refused)",
+            report.shipments,
+            report.events,
+            report.seconds * 1e3,
+            report.events_per_second,
+            shape.events.join(", "),
+            args.refused
+        );
+    }
+    Ok(())
 }
 
 fn split(cli: &Cli, args: &BenchSplitArgs) -> Result<()> {

@@ -251,3 +251,47 @@ fn your_own_orders_and_stock() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "the three files go together");
 }
+
+/// `bench lifecycle` runs the engine alone on the rules given, with the events given, and says
+/// what it measured; a journey whose last event is not refused is bad input.
+#[test]
+fn bench_lifecycle_measures_any_rules() {
+    let s = Store::new();
+    let out = s.json(&["bench", "lifecycle", "--shipments", "20"]);
+    assert_eq!(out["shipments"], 20);
+    assert_eq!(
+        out["events"], 120,
+        "create, 4 events and a refused cancel: {out}"
+    );
+    assert!(out["events_per_second"].as_f64().unwrap() > 0.0);
+    let rules = s.file(
+        "shipment_only.yaml",
+        "version: 1\nroles: [backoffice]\nmachines:\n  shipment:\n    scope: shipment\n    initial: created\n    states: { created: {}, processing: {}, canceled: { final: true } }\n    transitions:\n      process: { from: [created], to: processing, guards: [{ if: \"shipment.items > 0\" }] }\n      cancel: { from: [created], to: canceled }\n",
+    );
+    let out = s.json(&[
+        "--rules",
+        &rules,
+        "bench",
+        "lifecycle",
+        "--shipments",
+        "5",
+        "--events",
+        "process",
+    ]);
+    assert_eq!(out["events"], 15);
+    let err = s.fails(
+        2,
+        &[
+            "bench",
+            "lifecycle",
+            "--events",
+            "process",
+            "--refused",
+            "ship",
+        ],
+    );
+    assert!(
+        err.contains("`ship` was meant to be refused after process, but it fired"),
+        "{err}"
+    );
+}

@@ -83,7 +83,8 @@ pub(super) fn transitions(
             let Ok((leaves, _)) = Guard::compile(host, def.scope, &condition, None, known) else {
                 continue;
             };
-            push(vec![source.to_string()], vec![holds.clone(), leaves]);
+            // Its own condition first: while it holds, that one evaluation settles the machine.
+            push(vec![source.to_string()], vec![leaves, holds.clone()]);
         }
     }
     out

@@ -4,11 +4,12 @@
 use super::outcome::{Applied, Blocker, Refusal, Step};
 use super::views::{OrderFacts, ShipmentFacts, Views};
 use super::{Actor, Input, SYSTEM_ROLE};
-use crate::compiled::{Machine, Transition, Workflow};
+use crate::compiled::{Guard, Machine, Transition, Workflow};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate};
 use crate::rules::Scope;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 mod effects;
@@ -178,7 +179,32 @@ impl<'a> Run<'a> {
         if transition.guards.is_empty() {
             return Ok(blockers);
         }
-        let views = Views {
+        let views = self.views(entity, actor, input)?;
+        for guard in &transition.guards {
+            match self.eval_guard(&views, guard) {
+                Ok(true) => {}
+                Ok(false) => blockers.push(Blocker::Guard {
+                    condition: guard.condition.clone(),
+                    message: guard.message.clone(),
+                }),
+                Err(error) => blockers.push(Blocker::GuardError {
+                    condition: guard.condition.clone(),
+                    message: guard.message.clone(),
+                    error,
+                }),
+            }
+        }
+        Ok(blockers)
+    }
+
+    /// The views guards on `entity` read.
+    fn views<'v>(
+        &self,
+        entity: &EntityRef,
+        actor: &'v Actor,
+        input: &'v Input,
+    ) -> Result<Views<'v>> {
+        Ok(Views {
             order: self.order_facts(),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
@@ -186,28 +212,50 @@ impl<'a> Run<'a> {
             },
             actor,
             input,
-        };
-        for guard in &transition.guards {
-            let mut scope = views.scope_for(guard);
-            match self.workflow.host.eval(&guard.ast, &mut scope) {
-                Ok(v) if v.as_bool() == Ok(true) => {}
-                Ok(v) if v.is_bool() => blockers.push(Blocker::Guard {
-                    condition: guard.condition.clone(),
-                    message: guard.message.clone(),
-                }),
-                Ok(v) => blockers.push(Blocker::GuardError {
-                    condition: guard.condition.clone(),
-                    message: guard.message.clone(),
-                    error: format!("it gave {} `{v}`, not true or false", v.type_name()),
-                }),
-                Err(e) => blockers.push(Blocker::GuardError {
-                    condition: guard.condition.clone(),
-                    message: guard.message.clone(),
-                    error: e.to_string(),
-                }),
+        })
+    }
+
+    /// Whether `guard` holds over `views`, or why it could not say.
+    fn eval_guard(&self, views: &Views, guard: &Guard) -> std::result::Result<bool, String> {
+        let mut scope = views.scope_for(guard);
+        match self.workflow.host.eval(&guard.ast, &mut scope) {
+            Ok(v) => v
+                .as_bool()
+                .map_err(|_| format!("it gave {} `{v}`, not true or false", v.type_name())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Whether the automatic transition `t` of `machine` fires now over `views` (one entity's):
+    /// its guards are tried in order, each condition at most once per entity while settling
+    /// (`memo`, for the facts do not change until something fires), and a guard that fails to
+    /// run is an error.
+    fn auto_fires<'g>(
+        &self,
+        machine: &Machine,
+        t: &'g Transition,
+        views: &Views,
+        memo: &mut HashMap<&'g str, bool>,
+    ) -> Result<bool> {
+        for guard in &t.guards {
+            let holds = match memo.get(guard.condition.as_str()) {
+                Some(&holds) => holds,
+                None => {
+                    let holds = self.eval_guard(views, guard).map_err(|error| {
+                        Error::Workflow(format!(
+                            "the guard `{}` of automatic transition `{}` (machine `{}`) failed to run: {error}",
+                            guard.condition, t.event, machine.name
+                        ))
+                    })?;
+                    memo.insert(guard.condition.as_str(), holds);
+                    holds
+                }
+            };
+            if !holds {
+                return Ok(false);
             }
         }
-        Ok(blockers)
+        Ok(true)
     }
 
     /// Fires `event` on `entity`. `by_hand` is false for cascades and automatic steps, which
@@ -338,6 +386,8 @@ impl<'a> Run<'a> {
             );
             let mut fired = None;
             'search: for entity in &entities {
+                let views = self.views(entity, actor, &empty)?;
+                let mut memo = HashMap::new();
                 for machine in self.workflow.machines_of(entity.scope()) {
                     let state = self.state_of(entity, machine)?;
                     for t in machine
@@ -348,19 +398,7 @@ impl<'a> Run<'a> {
                         if machine.scope == Scope::Order && self.known_idle(machine, t) {
                             continue;
                         }
-                        let blockers = self.blockers(entity, machine, t, actor, false, &empty)?;
-                        if let Some(Blocker::GuardError {
-                            condition, error, ..
-                        }) = blockers
-                            .iter()
-                            .find(|b| matches!(b, Blocker::GuardError { .. }))
-                        {
-                            return Err(Error::Workflow(format!(
-                                "the guard `{condition}` of automatic transition `{}` (machine `{}`) failed to run: {error}",
-                                t.event, machine.name
-                            )));
-                        }
-                        if blockers.is_empty() {
+                        if self.auto_fires(machine, t, &views, &mut memo)? {
                             fired = Some((entity.clone(), machine, t));
                             break 'search;
                         }
