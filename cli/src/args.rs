@@ -70,7 +70,8 @@ pub enum Command {
     /// Validate, draw and describe rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Walk one order through the built-in workflow and print a timeline.
+    /// Walk two orders through the built-in workflow and print a timeline, on a fresh store in a
+    /// temporary folder (not --data), whose path it prints at the end for exploring.
     Demo,
     /// Create, inspect and drive orders.
     #[command(subcommand)]
