@@ -162,7 +162,8 @@ pub enum OrderCommand {
         #[command(flatten)]
         change: Change,
     },
-    /// Change the order's customer.
+    /// Change the order's customer: only the fields given change.
+    #[command(visible_alias = "edit")]
     Customer {
         /// The order id.
         id: String,

@@ -1,7 +1,8 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
 use super::limits::{
-    check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES, MAX_TEXT_LEN,
+    check_email, check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES,
+    MAX_TEXT_LEN,
 };
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -54,15 +55,24 @@ pub struct Customer {
 }
 
 impl Customer {
-    /// Checks the name and e-mail against the bounds of free text.
+    /// Checks the name against the bounds of free text, and the e-mail's shape
+    /// ([`check_email`]).
     pub fn check(&self) -> Result<(), String> {
         if let Some(name) = &self.name {
             check_line("customer.name", name, MAX_TEXT_LEN)?;
         }
         if let Some(email) = &self.email {
-            check_line("customer.email", email, MAX_TEXT_LEN)?;
+            check_email("customer.email", email)?;
         }
         Ok(())
+    }
+
+    /// This customer with the fields `changes` gives replaced; the ones it leaves out stay.
+    pub fn updated(&self, changes: &Customer) -> Customer {
+        Customer {
+            name: changes.name.clone().or_else(|| self.name.clone()),
+            email: changes.email.clone().or_else(|| self.email.clone()),
+        }
     }
 }
 
