@@ -153,12 +153,21 @@ pub enum OrderCommand {
         /// The order id.
         id: String,
     },
-    /// Add a note to the order.
+    /// Add a note to the order, or edit (`--edit N TEXT`) or delete (`--delete N`) one.
+    ///
+    /// Notes are numbered from 1 in the order written, as `order show` numbers them.
     Note {
         /// The order id.
         id: String,
-        /// The note.
-        text: String,
+        /// The note (the new text with --edit).
+        #[arg(required_unless_present = "delete")]
+        text: Option<String>,
+        /// Replace the text of note N.
+        #[arg(long, value_name = "N", conflicts_with = "delete")]
+        edit: Option<u32>,
+        /// Delete note N; the notes after it move up.
+        #[arg(long, value_name = "N", conflicts_with = "text")]
+        delete: Option<u32>,
         #[command(flatten)]
         change: Change,
     },

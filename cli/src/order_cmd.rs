@@ -46,10 +46,23 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             };
             open::change(cli, change, command)
         }
-        OrderCommand::Note { id, text, change } => {
-            let command = Command::OrderNote {
-                id: id.clone(),
-                text: text.clone(),
+        OrderCommand::Note {
+            id,
+            text,
+            edit,
+            delete,
+            change,
+        } => {
+            let id = id.clone();
+            let text = text.clone().unwrap_or_default();
+            let command = match (edit, delete) {
+                (Some(note), _) => Command::OrderNoteEdit {
+                    id,
+                    note: *note,
+                    text,
+                },
+                (None, Some(note)) => Command::OrderNoteDelete { id, note: *note },
+                (None, None) => Command::OrderNote { id, text },
             };
             open::change(cli, change, command)
         }
@@ -235,9 +248,14 @@ pub fn describe(agg: &OrderAggregate) -> String {
             out += &format!("    {}\n", crate::print::summary(s));
         }
     }
-    for n in &o.notes {
+    for (i, n) in o.notes.iter().enumerate() {
+        let edited = n
+            .edited_at
+            .map(|t| format!(" (edited {})", t.format("%Y-%m-%d %H:%M")))
+            .unwrap_or_default();
         out += &format!(
-            "  note {} ({}): {}\n",
+            "  note {} {} ({}): {}{edited}\n",
+            i + 1,
             n.at.format("%Y-%m-%d %H:%M"),
             n.by,
             crate::print::text(&n.text)

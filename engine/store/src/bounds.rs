@@ -130,6 +130,11 @@ impl Command {
                 })
             }
             Command::OutboxAck { .. } => Ok(()),
+            Command::OrderNoteEdit { id, text, .. } => {
+                check_id("order id", id)?;
+                check_text("the note", text, MAX_NOTE_LEN)
+            }
+            Command::OrderNoteDelete { id, .. } => check_id("order id", id),
         }
     }
 }

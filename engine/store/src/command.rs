@@ -145,6 +145,24 @@ pub enum Command {
         /// The outbox entry id.
         id: u64,
     },
+    /// Replace the text of an order's note.
+    #[serde(rename = "order.note_edit")]
+    OrderNoteEdit {
+        /// The order id.
+        id: String,
+        /// The note's number, counted from 1 (as `order show` numbers them).
+        note: u32,
+        /// The new text.
+        text: String,
+    },
+    /// Delete an order's note.
+    #[serde(rename = "order.note_delete")]
+    OrderNoteDelete {
+        /// The order id.
+        id: String,
+        /// The note's number, counted from 1; the notes after it move up.
+        note: u32,
+    },
 }
 
 impl Command {
@@ -166,6 +184,8 @@ impl Command {
             Command::ShipmentVoid { .. } => "shipment.void",
             Command::CarrierWebhook { .. } => "carrier.webhook",
             Command::OutboxAck { .. } => "outbox.ack",
+            Command::OrderNoteEdit { .. } => "order.note_edit",
+            Command::OrderNoteDelete { .. } => "order.note_delete",
         }
     }
 }

@@ -1,9 +1,10 @@
-//! The back office of seeds 000 and 002: partial customer changes.
+//! The back office of seed 002: editing and deleting notes, partial customer changes.
 
 use crate::util::{stderr, Store};
 use serde_json::Value;
 
 mod customer;
+mod notes;
 
 /// An order of `qty` x l1 (MUG) at `price` and 1 x l2 (TEE) at 5.00.
 fn order_json(id: &str, kind: &str, name: &str, email: &str, qty: u32, price: &str) -> String {

@@ -4,6 +4,7 @@
 //! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
+//! - [`notes`]: editing and deleting notes;
 //! - [`queries`]: the read side;
 //! - [`invariants`]: `store check`.
 
@@ -12,6 +13,7 @@ mod carriers;
 mod context;
 mod invariants;
 mod journal;
+mod notes;
 mod orders;
 mod overlay;
 mod queries;
@@ -196,6 +198,8 @@ impl Executor {
                 body,
             } => self.webhook(carrier, headers, body, ctx),
             Command::OutboxAck { id } => self.ack_outbox(*id, ctx),
+            Command::OrderNoteEdit { id, note, text } => self.edit_note(id, *note, text, ctx),
+            Command::OrderNoteDelete { id, note } => self.delete_note(id, *note, ctx),
         }
     }
 }

@@ -56,6 +56,7 @@ impl Lifecycle {
             at: now,
             by: actor.role.clone(),
             text: text.to_string(),
+            edited_at: None,
         });
         Ok(())
     }

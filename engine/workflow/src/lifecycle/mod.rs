@@ -3,6 +3,7 @@
 //! so a refused or failed command changes nothing.
 
 pub mod edit;
+mod notes;
 pub mod outcome;
 mod placement;
 pub mod run;

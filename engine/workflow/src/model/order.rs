@@ -293,6 +293,9 @@ pub struct Note {
     pub by: String,
     /// The note.
     pub text: String,
+    /// When it was last edited, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 /// One refund (seed 002): the amount for the items, plus a shipping refund and an adjustment
