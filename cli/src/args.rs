@@ -185,14 +185,20 @@ pub enum OrderCommand {
         #[command(flatten)]
         change: Change,
     },
-    /// Fire an event on one of the order's machines (e.g. place, capture, refund, return_items).
+    /// Fire an event on one of the order's machines (e.g. place, capture, refund, return_items),
+    /// or the transition into a state (`--to approved`).
     ///
     /// Payments and returns take input: `--input amount=12.50`, `--input l1=2`.
     Fire {
         /// The order id.
         id: String,
         /// The event.
-        event: String,
+        #[arg(required_unless_present = "to")]
+        event: Option<String>,
+        /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first
+        /// transition into it that your role may fire and can fire now.
+        #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
+        to: Option<String>,
         /// Input values, KEY=VALUE (repeatable).
         #[arg(long = "input", value_name = "KEY=VALUE")]
         input: Vec<String>,
@@ -291,12 +297,18 @@ pub enum ShipmentCommand {
         /// The shipment id.
         id: String,
     },
-    /// Fire an event on the shipment (e.g. process, ship, deliver, cancel).
+    /// Fire an event on the shipment (e.g. process, ship, deliver, cancel), or the transition
+    /// into a state (`--to delivered`).
     Fire {
         /// The shipment id.
         id: String,
         /// The event.
-        event: String,
+        #[arg(required_unless_present = "to")]
+        event: Option<String>,
+        /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first
+        /// transition into it that your role may fire and can fire now.
+        #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
+        to: Option<String>,
         /// Input values, KEY=VALUE (repeatable).
         #[arg(long = "input", value_name = "KEY=VALUE")]
         input: Vec<String>,

@@ -35,14 +35,22 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::Fire {
             id,
             event,
+            to,
             input,
             change,
         } => {
             let input = open::input(input)?;
-            let command = Command::OrderFire {
-                id: id.clone(),
-                event: event.clone(),
-                input,
+            let command = match (event, to) {
+                (_, Some(to)) => Command::OrderFireTo {
+                    id: id.clone(),
+                    to: to.clone(),
+                    input,
+                },
+                (event, None) => Command::OrderFire {
+                    id: id.clone(),
+                    event: event.clone().unwrap_or_default(),
+                    input,
+                },
             };
             open::change(cli, change, command)
         }

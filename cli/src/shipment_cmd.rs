@@ -36,14 +36,22 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Fire {
             id,
             event,
+            to,
             input,
             change,
         } => {
             let input = open::input(input)?;
-            let command = Command::ShipmentFire {
-                id: id.clone(),
-                event: event.clone(),
-                input,
+            let command = match (event, to) {
+                (_, Some(to)) => Command::ShipmentFireTo {
+                    id: id.clone(),
+                    to: to.clone(),
+                    input,
+                },
+                (event, None) => Command::ShipmentFire {
+                    id: id.clone(),
+                    event: event.clone().unwrap_or_default(),
+                    input,
+                },
             };
             open::change(cli, change, command)
         }

@@ -145,6 +145,29 @@ pub enum Command {
         /// The outbox entry id.
         id: u64,
     },
+    /// Fire the transition that takes an order into a state (see
+    /// [`waybill_workflow::Lifecycle::event_to`]).
+    #[serde(rename = "order.fire_to")]
+    OrderFireTo {
+        /// The order id.
+        id: String,
+        /// The state, or MACHINE=STATE.
+        to: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Fire the transition that takes a shipment into a state.
+    #[serde(rename = "shipment.fire_to")]
+    ShipmentFireTo {
+        /// The shipment id.
+        id: String,
+        /// The state, or MACHINE=STATE.
+        to: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
     /// Replace the text of an order's note.
     #[serde(rename = "order.note_edit")]
     OrderNoteEdit {
@@ -184,6 +207,8 @@ impl Command {
             Command::ShipmentVoid { .. } => "shipment.void",
             Command::CarrierWebhook { .. } => "carrier.webhook",
             Command::OutboxAck { .. } => "outbox.ack",
+            Command::OrderFireTo { .. } => "order.fire_to",
+            Command::ShipmentFireTo { .. } => "shipment.fire_to",
             Command::OrderNoteEdit { .. } => "order.note_edit",
             Command::OrderNoteDelete { .. } => "order.note_delete",
         }

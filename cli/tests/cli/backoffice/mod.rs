@@ -1,10 +1,22 @@
-//! The back office of seed 002: editing and deleting notes, partial customer changes.
+//! The back office of seeds 000 and 002: firing a shipment or order into a state
+//! (`fire --to`), editing and deleting notes, partial customer changes.
 
-use crate::util::{stderr, Store};
+use crate::util::{stderr, stdout, Store};
 use serde_json::Value;
 
 mod customer;
+mod fire_to;
 mod notes;
+
+/// Locations `ams` and `rtm` with plenty of the test SKUs.
+fn stock_up(s: &Store) {
+    for location in ["ams", "rtm"] {
+        s.ok(&["location", "add", location]);
+        for sku in ["MUG", "TEE"] {
+            s.ok(&["stock", "set", location, sku, "1000"]);
+        }
+    }
+}
 
 /// An order of `qty` x l1 (MUG) at `price` and 1 x l2 (TEE) at 5.00.
 fn order_json(id: &str, kind: &str, name: &str, email: &str, qty: u32, price: &str) -> String {
@@ -23,4 +35,12 @@ fn placed(s: &Store, id: &str) {
         &order_json(id, "order", "Ada Lovelace", "ada@example.com", 2, "10.00"),
     );
     s.ok(&["order", "fire", id, "place"]);
+}
+
+/// Creates a shipment of one l1 and returns its id.
+fn shipment(s: &Store, order: &str, extra: &[&str]) -> String {
+    let mut args = vec!["shipment", "create", order, "--item", "l1:1"];
+    args.extend_from_slice(extra);
+    let reply = s.json(&args);
+    reply["entity"]["id"].as_str().unwrap().to_string()
 }

@@ -7,6 +7,7 @@ mod notes;
 pub mod outcome;
 mod placement;
 pub mod run;
+mod target;
 pub mod views;
 
 pub use edit::{LabelInfo, ShipmentEdit};
