@@ -1,5 +1,6 @@
 //! The command line, declared with clap.
 
+use crate::list_args::OrderListArgs;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -137,12 +138,9 @@ pub enum OrderCommand {
         /// The order id.
         id: String,
     },
-    /// List orders, optionally only those with a machine in a state (`--state fulfillment=fulfilled`).
-    List {
-        /// MACHINE=STATE
-        #[arg(long, value_name = "MACHINE=STATE")]
-        state: Option<String>,
-    },
+    /// List orders: filter (`--state fulfillment=fulfilled`, `--customer ada`...), sort
+    /// (`--sort total --desc`) and page (`--limit 50`, then `--after CURSOR`).
+    List(OrderListArgs),
     /// The order's history: accepted transitions, commands and refused attempts.
     History {
         /// The order id.

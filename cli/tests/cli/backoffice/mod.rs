@@ -1,5 +1,6 @@
 //! The back office of seeds 000 and 002: firing a shipment or order into a state
-//! (`fire --to`), editing and deleting notes, partial customer changes.
+//! (`fire --to`), editing and deleting notes, partial customer changes, and searching, sorting
+//! and paging the order list.
 
 use crate::util::{stderr, stdout, Store};
 use serde_json::Value;
@@ -7,6 +8,7 @@ use serde_json::Value;
 mod customer;
 mod fire_to;
 mod notes;
+mod order_list;
 
 /// Locations `ams` and `rtm` with plenty of the test SKUs.
 fn stock_up(s: &Store) {
@@ -43,4 +45,13 @@ fn shipment(s: &Store, order: &str, extra: &[&str]) -> String {
     args.extend_from_slice(extra);
     let reply = s.json(&args);
     reply["entity"]["id"].as_str().unwrap().to_string()
+}
+
+/// The ids of a JSON array of rows.
+fn ids(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not an array: {rows}"))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
 }

@@ -5,7 +5,7 @@
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
 //! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
-//! - [`queries`]: the read side;
+//! - [`queries`]: the read side; [`order_list`]: searching, sorting and paging the orders;
 //! - [`invariants`]: `store check`.
 
 mod carrier_events;
@@ -15,12 +15,14 @@ mod fire_to;
 mod invariants;
 mod journal;
 mod notes;
+mod order_list;
 mod orders;
 mod overlay;
 mod queries;
 mod shipments;
 mod stock;
 
+pub use order_list::{OrderQuery, OrderSort};
 pub use queries::OrderFilter;
 
 use crate::backend::Store;

@@ -31,6 +31,19 @@ impl OrderKind {
         matches!(self, OrderKind::Order | OrderKind::Test)
     }
 
+    /// Every kind, in the order written above.
+    pub const ALL: [OrderKind; 4] = [
+        OrderKind::Order,
+        OrderKind::Quote,
+        OrderKind::Request,
+        OrderKind::Test,
+    ];
+
+    /// The kind with this name, as written in order files.
+    pub fn from_name(name: &str) -> Option<OrderKind> {
+        OrderKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The name as written in order files.
     pub fn as_str(self) -> &'static str {
         match self {
