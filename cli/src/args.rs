@@ -1,6 +1,6 @@
 //! The command line, declared with clap.
 
-use crate::list_args::OrderListArgs;
+use crate::list_args::{OrderListArgs, ShipmentListArgs};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -235,12 +235,9 @@ pub enum ShipmentCommand {
         /// The shipment id.
         id: String,
     },
-    /// List an order's shipments.
-    List {
-        /// The order id.
-        #[arg(long)]
-        order: String,
-    },
+    /// List shipments: every order's, or one's (`--order`), filtered by state, carrier and
+    /// location.
+    List(ShipmentListArgs),
     /// Split an order's unshipped units into shipments with a strategy, reserving their stock.
     ///
     /// The strategy proposes packages (one shipment each) and a backorder; the proposal is

@@ -1,4 +1,4 @@
-//! The arguments of `order list`: its filters, sort and pages.
+//! The arguments of `order list` and `shipment list`: their filters, sorts and pages.
 
 use clap::Args;
 
@@ -37,4 +37,21 @@ pub struct OrderListArgs {
     /// Continue after this cursor (the previous page's; same --sort and --desc).
     #[arg(long, value_name = "CURSOR")]
     pub after: Option<String>,
+}
+
+/// Arguments of `shipment list` (seed 000's overview). Every filter given must hold.
+#[derive(Debug, Args)]
+pub struct ShipmentListArgs {
+    /// Only this order's shipments (default: every order's).
+    #[arg(long)]
+    pub order: Option<String>,
+    /// Only shipments in this state (of any shipment machine, or of the one named).
+    #[arg(long, value_name = "[MACHINE=]STATE")]
+    pub state: Option<String>,
+    /// Only shipments with this carrier: their own (else their order's), or a tracking code's.
+    #[arg(long)]
+    pub carrier: Option<String>,
+    /// Only shipments from this location.
+    #[arg(long)]
+    pub location: Option<String>,
 }

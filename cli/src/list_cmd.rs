@@ -1,11 +1,11 @@
-//! `order list`: the search over every order, printed as it streams.
+//! `order list` and `shipment list`: the searches over every order, printed as they stream.
 
 use crate::args::Cli;
-use crate::list_args::OrderListArgs;
+use crate::list_args::{OrderListArgs, ShipmentListArgs};
 use crate::open;
 use chrono::{DateTime, NaiveDate, Utc};
-use waybill_engine::command::{OrderQuery, OrderSort};
-use waybill_engine::model::{OrderAggregate, OrderKind};
+use waybill_engine::command::{OrderQuery, OrderSort, ShipmentQuery};
+use waybill_engine::model::{OrderAggregate, OrderKind, Shipment};
 use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
@@ -107,4 +107,46 @@ fn time(text: &str) -> Result<DateTime<Utc>> {
                 crate::print::text(text)
             ))
         })
+}
+
+/// Runs `shipment list`.
+pub fn shipments(cli: &Cli, args: &ShipmentListArgs) -> Result<()> {
+    let query = ShipmentQuery {
+        order: args.order.clone(),
+        state: args.state.clone(),
+        carrier: args.carrier.clone(),
+        location: args.location.clone(),
+    };
+    let exec = open::executor(cli)?;
+    let mut count = 0usize;
+    exec.list_shipments(&query, |agg, s| {
+        if cli.json {
+            let json = serde_json::to_string(s).expect("JSON");
+            out!("{}{json}", if count == 0 { "[" } else { "," });
+        } else {
+            outln!("{}", card(agg, s));
+        }
+        count += 1;
+        Ok::<(), Error>(())
+    })?;
+    if cli.json {
+        outln!("{}]", if count == 0 { "[" } else { "" });
+    }
+    Ok(())
+}
+
+/// A shipment's card (seed 000): its summary, carrier, expected delivery and order.
+fn card(agg: &OrderAggregate, s: &Shipment) -> String {
+    let mut line = crate::print::summary(s);
+    let carrier = s
+        .carrier
+        .as_ref()
+        .or(agg.order.spec.shipping.carrier.as_ref());
+    if let Some(carrier) = carrier {
+        line += &format!("  carrier {carrier}");
+    }
+    if let Some(date) = s.expected_delivery {
+        line += &format!("  expected {date}");
+    }
+    format!("{line}  order {}", agg.order.spec.id)
 }

@@ -190,17 +190,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             }
             Ok(())
         }
-        ShipmentCommand::List { order } => {
-            let agg = open::executor(cli)?.order(order)?;
-            if cli.json {
-                outln!("{}", serde_json::to_string(&agg.shipments).expect("JSON"));
-            } else {
-                for s in &agg.shipments {
-                    outln!("{}", summary(s));
-                }
-            }
-            Ok(())
-        }
+        ShipmentCommand::List(args) => crate::list_cmd::shipments(cli, args),
         ShipmentCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let (agg, _) = exec.shipment(id)?;

@@ -1,6 +1,6 @@
 //! The back office of seeds 000 and 002: firing a shipment or order into a state
-//! (`fire --to`), editing and deleting notes, partial customer changes, and searching, sorting
-//! and paging the order list.
+//! (`fire --to`), the shipments overview across orders, editing and deleting notes, partial
+//! customer changes, and searching, sorting and paging the order list.
 
 use crate::util::{stderr, stdout, Store};
 use serde_json::Value;
@@ -9,6 +9,7 @@ mod customer;
 mod fire_to;
 mod notes;
 mod order_list;
+mod shipment_list;
 
 /// Locations `ams` and `rtm` with plenty of the test SKUs.
 fn stock_up(s: &Store) {

@@ -5,7 +5,7 @@
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
 //! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
-//! - [`queries`]: the read side; [`order_list`]: searching, sorting and paging the orders;
+//! - [`queries`]: the read side; [`order_list`], [`shipment_list`]: searching every order;
 //! - [`invariants`]: `store check`.
 
 mod carrier_events;
@@ -19,11 +19,13 @@ mod order_list;
 mod orders;
 mod overlay;
 mod queries;
+mod shipment_list;
 mod shipments;
 mod stock;
 
 pub use order_list::{OrderQuery, OrderSort};
 pub use queries::OrderFilter;
+pub use shipment_list::ShipmentQuery;
 
 use crate::backend::Store;
 use crate::command::{Command, Reply, Request};
