@@ -8,14 +8,15 @@
 
 use super::Executor;
 use crate::error::{Error, Result};
-use crate::pages::Pages;
+use crate::pages::{Pages, PAGE};
 use crate::{codec, keys};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use waybill_workflow::model::limits::check_id;
 use waybill_workflow::model::{OrderAggregate, OrderKind};
-use waybill_workflow::BadInput;
+use waybill_workflow::rules::Scope;
+use waybill_workflow::{BadInput, Machine};
 
 /// What `order list` sorts by.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,8 +118,10 @@ impl Eq for Ranked {}
 /// A checked query: what the cursor says, and how to rank an order.
 struct Plan<'q> {
     query: &'q OrderQuery,
-    /// The sort machine's states, for [`OrderSort::State`].
-    states: Option<(&'q str, Vec<String>, String)>,
+    /// The machine of [`OrderSort::State`].
+    machine: Option<&'q Machine>,
+    /// [`OrderQuery::customer`] in lower case.
+    customer: Option<String>,
     /// The (key, id) of the last order of the previous page.
     after: Option<(i64, String)>,
 }
@@ -134,12 +137,11 @@ impl Plan<'_> {
             && q.test
                 .is_none_or(|test| (order.spec.kind == OrderKind::Test) == test)
             && q.created_after.is_none_or(|t| order.created_at >= t)
-            && q.customer.as_ref().is_none_or(|text| {
-                let text = text.to_lowercase();
+            && self.customer.as_ref().is_none_or(|text| {
                 [&customer.name, &customer.email]
                     .into_iter()
                     .flatten()
-                    .any(|v| v.to_lowercase().contains(&text))
+                    .any(|v| v.to_lowercase().contains(text))
             })
     }
 
@@ -150,11 +152,9 @@ impl Plan<'_> {
             OrderSort::Created => order.created_at.timestamp_micros(),
             OrderSort::Total => order.spec.total().map_or(i64::MAX, |m| m.0),
             OrderSort::State(_) => {
-                let (machine, states, initial) = self.states.as_ref().expect("checked");
-                let state = order.states.get(*machine).unwrap_or(initial);
-                states
-                    .iter()
-                    .position(|s| s == state)
+                let machine = self.machine.expect("plan found the machine");
+                let state = order.states.get(&machine.name).unwrap_or(&machine.initial);
+                (machine.states.get_index_of(state))
                     .map_or(i64::MAX, |i| i64::try_from(i).unwrap_or(i64::MAX))
             }
         };
@@ -214,8 +214,11 @@ impl Executor {
             (Some((_, id)), true) => Some(keys::order(id)),
             _ => None,
         };
-        let first = query.limit.map_or(usize::MAX, |l| l.saturating_add(1));
-        let first = if plan.streams() { first } else { usize::MAX };
+        // A page by id needs one order more than it lists, to know whether more follow.
+        let first = match query.limit {
+            Some(limit) if plan.streams() => limit.saturating_add(1),
+            _ => PAGE,
+        };
         let orders = Pages::new(self.store.as_ref(), keys::ORDERS, start, first);
         let mut best: BinaryHeap<Ranked> = BinaryHeap::new();
         let mut given = 0;
@@ -271,33 +274,29 @@ impl Executor {
             self.check_order_state(machine, state)?;
         }
         let workflow = self.lifecycle.workflow();
-        let states = match &query.sort {
+        let machine = match &query.sort {
             OrderSort::State(name) => {
-                let machine = workflow
-                    .machine(name)
-                    .filter(|m| m.scope == waybill_workflow::rules::Scope::Order)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = ["id", "created", "total"]
-                            .into_iter()
-                            .chain(
-                                workflow
-                                    .machines_of(waybill_workflow::rules::Scope::Order)
-                                    .map(|m| m.name.as_str()),
-                            )
-                            .collect();
-                        Error::bad_input_with(
-                            format!("cannot sort by `{name}`: use id, created, total or an order machine"),
-                            waybill_script::suggest::help(name, names.iter().copied()),
-                        )
-                    })?;
-                let states = machine.states.keys().cloned().collect();
-                Some((machine.name.as_str(), states, machine.initial.clone()))
+                let machines = || workflow.machines_of(Scope::Order);
+                let machine = machines().find(|m| m.name == *name).ok_or_else(|| {
+                    let names: Vec<&str> = ["id", "created", "total"]
+                        .into_iter()
+                        .chain(machines().map(|m| m.name.as_str()))
+                        .collect();
+                    Error::bad_input_with(
+                        format!(
+                            "cannot sort by `{name}`: use id, created, total or an order machine"
+                        ),
+                        waybill_script::suggest::help(name, names.iter().copied()),
+                    )
+                })?;
+                Some(machine)
             }
             _ => None,
         };
         let mut plan = Plan {
             query,
-            states,
+            machine,
+            customer: query.customer.as_ref().map(|c| c.to_lowercase()),
             after: None,
         };
         if let Some(cursor) = &query.after {
