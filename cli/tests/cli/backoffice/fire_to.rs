@@ -123,7 +123,13 @@ fn fire_to_a_state_no_transition_leads_to_is_refused() {
     // Only automatic transitions lead to paid.
     let err = s.fails(1, &["order", "fire", "ORD-1", "--to", "paid"]);
     assert!(err.contains("entered only automatically"), "{err}");
-    assert!(err.contains("mark_paid"), "{err}");
+    assert!(err.contains("(by `mark_paid`)"), "{err}");
+    // A derived state is entered by its condition; each event is named once.
+    let err = s.fails(1, &["order", "fire", "ORD-1", "--to", "delivered"]);
+    assert!(
+        err.contains("`delivered` is entered only automatically (by `mark_delivered`)"),
+        "{err}"
+    );
     // A state the machines don't have is a typo.
     let err = s.fails(2, &["shipment", "fire", &shp, "--to", "deliverd"]);
     assert!(err.contains("unknown state `deliverd`"), "{err}");

@@ -79,6 +79,9 @@ fn shipment_list_bad_filters_are_bad_input() {
     let err = s.fails(2, &["shipment", "list", "--state", "procesing"]);
     assert!(err.contains("unknown state `procesing`"), "{err}");
     assert!(err.contains("processing"), "{err}");
+    let err = s.fails(2, &["shipment", "list", "--state", "shipmnt=created"]);
+    assert!(err.contains("unknown shipment machine `shipmnt`"), "{err}");
+    assert!(err.contains("did you mean `shipment`"), "{err}");
     let err = s.fails(2, &["shipment", "list", "--order", "ORD-9"]);
     assert!(err.contains("order `ORD-9` not found"), "{err}");
     let err = s.fails(2, &["shipment", "list", "--carrier", "no/such"]);

@@ -76,12 +76,20 @@ impl Executor {
             Some((m, s)) => (Some(m), s),
             None => (None, wanted),
         };
-        let machines: Vec<_> = self
-            .lifecycle
-            .workflow()
+        let workflow = self.lifecycle.workflow();
+        let machines: Vec<_> = workflow
             .machines_of(Scope::Shipment)
             .filter(|m| machine.is_none_or(|name| m.name == name))
             .collect();
+        if let (Some(name), true) = (machine, machines.is_empty()) {
+            let names: Vec<&str> = (workflow.machines_of(Scope::Shipment))
+                .map(|m| m.name.as_str())
+                .collect();
+            return Err(Error::bad_input_with(
+                format!("unknown shipment machine `{name}`"),
+                waybill_script::suggest::help(name, names.iter().copied()),
+            ));
+        }
         let found: Vec<_> = machines
             .iter()
             .filter(|m| m.states.contains_key(state))

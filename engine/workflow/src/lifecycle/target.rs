@@ -49,8 +49,13 @@ impl Lifecycle {
             let message = if into.is_empty() {
                 format!("no transition leads to `{state}`")
             } else {
-                let events: Vec<String> =
-                    into.iter().map(|(_, t)| format!("`{}`", t.event)).collect();
+                let mut events: Vec<String> = Vec::new();
+                for (_, t) in &into {
+                    let event = format!("`{}`", t.event);
+                    if !events.contains(&event) {
+                        events.push(event);
+                    }
+                }
                 format!(
                     "`{state}` is entered only automatically (by {})",
                     events.join(", ")
