@@ -1,5 +1,6 @@
 //! The command line, declared with clap.
 
+use crate::list_args::{OrderListArgs, ShipmentListArgs};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -138,12 +139,9 @@ pub enum OrderCommand {
         /// The order id.
         id: String,
     },
-    /// List orders, optionally only those with a machine in a state (`--state fulfillment=fulfilled`).
-    List {
-        /// MACHINE=STATE
-        #[arg(long, value_name = "MACHINE=STATE")]
-        state: Option<String>,
-    },
+    /// List orders: filter (`--state fulfillment=fulfilled`, `--customer ada`...), sort
+    /// (`--sort total --desc`) and page (`--limit 50`, then `--after CURSOR`).
+    List(OrderListArgs),
     /// The order's history: accepted transitions, commands and refused attempts.
     History {
         /// The order id.
@@ -154,16 +152,26 @@ pub enum OrderCommand {
         /// The order id.
         id: String,
     },
-    /// Add a note to the order.
+    /// Add a note to the order, or edit (`--edit N TEXT`) or delete (`--delete N`) one.
+    ///
+    /// Notes are numbered from 1 in the order written, as `order show` numbers them.
     Note {
         /// The order id.
         id: String,
-        /// The note.
-        text: String,
+        /// The note (the new text with --edit).
+        #[arg(required_unless_present = "delete")]
+        text: Option<String>,
+        /// Replace the text of note N.
+        #[arg(long, value_name = "N", conflicts_with = "delete")]
+        edit: Option<u32>,
+        /// Delete note N; the notes after it move up.
+        #[arg(long, value_name = "N", conflicts_with = "text")]
+        delete: Option<u32>,
         #[command(flatten)]
         change: Change,
     },
-    /// Change the order's customer.
+    /// Change the order's customer: only the fields given change.
+    #[command(visible_alias = "edit")]
     Customer {
         /// The order id.
         id: String,
@@ -176,14 +184,20 @@ pub enum OrderCommand {
         #[command(flatten)]
         change: Change,
     },
-    /// Fire an event on one of the order's machines (e.g. place, capture, refund, return_items).
+    /// Fire an event on one of the order's machines (e.g. place, capture, refund, return_items),
+    /// or the transition into a state (`--to approved`).
     ///
     /// Payments and returns take input: `--input amount=12.50`, `--input l1=2`.
     Fire {
         /// The order id.
         id: String,
         /// The event.
-        event: String,
+        #[arg(required_unless_present = "to")]
+        event: Option<String>,
+        /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first
+        /// transition into it that your role may fire and can fire now.
+        #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
+        to: Option<String>,
         /// Input values, KEY=VALUE (repeatable).
         #[arg(long = "input", value_name = "KEY=VALUE")]
         input: Vec<String>,
@@ -222,12 +236,9 @@ pub enum ShipmentCommand {
         /// The shipment id.
         id: String,
     },
-    /// List an order's shipments.
-    List {
-        /// The order id.
-        #[arg(long)]
-        order: String,
-    },
+    /// List shipments: every order's, or one's (`--order`), filtered by state, carrier and
+    /// location.
+    List(ShipmentListArgs),
     /// Split an order's unshipped units into shipments with a strategy, reserving their stock.
     ///
     /// The strategy proposes packages (one shipment each) and a backorder; the proposal is
@@ -282,12 +293,18 @@ pub enum ShipmentCommand {
         /// The shipment id.
         id: String,
     },
-    /// Fire an event on the shipment (e.g. process, ship, deliver, cancel).
+    /// Fire an event on the shipment (e.g. process, ship, deliver, cancel), or the transition
+    /// into a state (`--to delivered`).
     Fire {
         /// The shipment id.
         id: String,
         /// The event.
-        event: String,
+        #[arg(required_unless_present = "to")]
+        event: Option<String>,
+        /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first
+        /// transition into it that your role may fire and can fire now.
+        #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
+        to: Option<String>,
         /// Input values, KEY=VALUE (repeatable).
         #[arg(long = "input", value_name = "KEY=VALUE")]
         input: Vec<String>,

@@ -3,7 +3,7 @@
 use crate::args::{Cli, OrderCommand};
 use crate::{load, open, reply};
 use std::io::Read;
-use waybill_engine::command::{Command, OrderFilter};
+use waybill_engine::command::Command;
 use waybill_engine::model::{Customer, OrderAggregate};
 use waybill_engine::BadInput;
 use waybill_engine::{EntityRef, Error, OrderSpec, Result};
@@ -35,21 +35,42 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         OrderCommand::Fire {
             id,
             event,
+            to,
             input,
             change,
         } => {
             let input = open::input(input)?;
-            let command = Command::OrderFire {
-                id: id.clone(),
-                event: event.clone(),
-                input,
+            let command = match (event, to) {
+                (_, Some(to)) => Command::OrderFireTo {
+                    id: id.clone(),
+                    to: to.clone(),
+                    input,
+                },
+                (event, None) => Command::OrderFire {
+                    id: id.clone(),
+                    event: event.clone().unwrap_or_default(),
+                    input,
+                },
             };
             open::change(cli, change, command)
         }
-        OrderCommand::Note { id, text, change } => {
-            let command = Command::OrderNote {
-                id: id.clone(),
-                text: text.clone(),
+        OrderCommand::Note {
+            id,
+            text,
+            edit,
+            delete,
+            change,
+        } => {
+            let id = id.clone();
+            let text = text.clone().unwrap_or_default();
+            let command = match (edit, delete) {
+                (Some(note), _) => Command::OrderNoteEdit {
+                    id,
+                    note: *note,
+                    text,
+                },
+                (None, Some(note)) => Command::OrderNoteDelete { id, note: *note },
+                (None, None) => Command::OrderNote { id, text },
             };
             open::change(cli, change, command)
         }
@@ -81,43 +102,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             }
             Ok(())
         }
-        OrderCommand::List { state } => {
-            let filter = OrderFilter {
-                state: state
-                    .as_deref()
-                    .map(|s| {
-                        s.split_once('=')
-                            .map(|(m, st)| (m.to_string(), st.to_string()))
-                            .ok_or_else(|| {
-                                Error::bad_input(format!("--state `{s}` must be MACHINE=STATE"))
-                            })
-                    })
-                    .transpose()?,
-            };
-            let orders = open::executor(cli)?.orders(&filter)?;
-            if cli.json {
-                let rows: Vec<_> = orders
-                    .iter()
-                    .map(|a| serde_json::json!({"id": a.order.spec.id, "kind": a.order.spec.kind, "states": a.order.states, "total": a.order.spec.total(), "shipments": a.shipments.len()}))
-                    .collect();
-                outln!("{}", serde_json::Value::Array(rows));
-            } else {
-                for a in &orders {
-                    outln!(
-                        "{}  {}  {}",
-                        a.order.spec.id,
-                        a.order.spec.kind.as_str(),
-                        states(&a.order.states)
-                    );
-                }
-                errln!(
-                    "{} order{}",
-                    orders.len(),
-                    if orders.len() == 1 { "" } else { "s" }
-                );
-            }
-            Ok(())
-        }
+        OrderCommand::List(args) => crate::list_cmd::orders(cli, args),
         OrderCommand::History { id } => {
             let records = open::executor(cli)?.history(id)?;
             if cli.json {
@@ -166,7 +151,8 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
     }
 }
 
-fn states(states: &std::collections::BTreeMap<String, String>) -> String {
+/// An entity's states, `machine=state` each.
+pub fn states(states: &std::collections::BTreeMap<String, String>) -> String {
     states
         .iter()
         .map(|(m, s)| format!("{m}={s}"))
@@ -235,9 +221,14 @@ pub fn describe(agg: &OrderAggregate) -> String {
             out += &format!("    {}\n", crate::print::summary(s));
         }
     }
-    for n in &o.notes {
+    for (i, n) in o.notes.iter().enumerate() {
+        let edited = n
+            .edited_at
+            .map(|t| format!(" (edited {})", t.format("%Y-%m-%d %H:%M")))
+            .unwrap_or_default();
         out += &format!(
-            "  note {} ({}): {}\n",
+            "  note {} {} ({}): {}{edited}\n",
+            i + 1,
             n.at.format("%Y-%m-%d %H:%M"),
             n.by,
             crate::print::text(&n.text)

@@ -36,14 +36,22 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         ShipmentCommand::Fire {
             id,
             event,
+            to,
             input,
             change,
         } => {
             let input = open::input(input)?;
-            let command = Command::ShipmentFire {
-                id: id.clone(),
-                event: event.clone(),
-                input,
+            let command = match (event, to) {
+                (_, Some(to)) => Command::ShipmentFireTo {
+                    id: id.clone(),
+                    to: to.clone(),
+                    input,
+                },
+                (event, None) => Command::ShipmentFire {
+                    id: id.clone(),
+                    event: event.clone().unwrap_or_default(),
+                    input,
+                },
             };
             open::change(cli, change, command)
         }
@@ -182,17 +190,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             }
             Ok(())
         }
-        ShipmentCommand::List { order } => {
-            let agg = open::executor(cli)?.order(order)?;
-            if cli.json {
-                outln!("{}", serde_json::to_string(&agg.shipments).expect("JSON"));
-            } else {
-                for s in &agg.shipments {
-                    outln!("{}", summary(s));
-                }
-            }
-            Ok(())
-        }
+        ShipmentCommand::List(args) => crate::list_cmd::shipments(cli, args),
         ShipmentCommand::Can { id } => {
             let exec = open::executor(cli)?;
             let (agg, _) = exec.shipment(id)?;

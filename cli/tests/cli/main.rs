@@ -4,6 +4,7 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod backoffice;
 mod bench;
 mod carriers;
 mod crash;

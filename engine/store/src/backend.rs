@@ -16,7 +16,8 @@ pub enum Write {
     Delete(Vec<u8>),
 }
 
-/// An ordered key-value store with atomic batches. A backend implements these five methods.
+/// An ordered key-value store with atomic batches. A backend implements these five methods, and
+/// may implement [`Store::scan_page`] better than its default.
 pub trait Store: Send + Sync {
     /// The value under `key`.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
@@ -28,4 +29,19 @@ pub trait Store: Send + Sync {
     fn write(&self, writes: Vec<Write>) -> Result<()>;
     /// Makes every write so far durable.
     fn flush(&self) -> Result<()>;
+
+    /// At most `limit` of the pairs whose key starts with `prefix` and comes after `after`
+    /// (from the first with `None`), in key order: a page of [`Store::scan`], so a reader can
+    /// walk a large prefix holding one page at a time. The default reads the whole prefix.
+    fn scan_page(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let mut all = self.scan(prefix)?;
+        all.retain(|(k, _)| after.is_none_or(|a| k.as_slice() > a));
+        all.truncate(limit);
+        Ok(all)
+    }
 }

@@ -130,6 +130,21 @@ impl Command {
                 })
             }
             Command::OutboxAck { .. } => Ok(()),
+            Command::OrderFireTo { id, to, .. } | Command::ShipmentFireTo { id, to, .. } => {
+                check_id("id", id)?;
+                match to.split_once('=') {
+                    Some((machine, state)) => {
+                        check_id("the machine", machine)?;
+                        check_id("the state", state)
+                    }
+                    None => check_id("the state", to),
+                }
+            }
+            Command::OrderNoteEdit { id, text, .. } => {
+                check_id("order id", id)?;
+                check_text("the note", text, MAX_NOTE_LEN)
+            }
+            Command::OrderNoteDelete { id, .. } => check_id("order id", id),
         }
     }
 }

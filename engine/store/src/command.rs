@@ -145,6 +145,47 @@ pub enum Command {
         /// The outbox entry id.
         id: u64,
     },
+    /// Fire the transition that takes an order into a state (see
+    /// [`waybill_workflow::Lifecycle::event_to`]).
+    #[serde(rename = "order.fire_to")]
+    OrderFireTo {
+        /// The order id.
+        id: String,
+        /// The state, or MACHINE=STATE.
+        to: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Fire the transition that takes a shipment into a state.
+    #[serde(rename = "shipment.fire_to")]
+    ShipmentFireTo {
+        /// The shipment id.
+        id: String,
+        /// The state, or MACHINE=STATE.
+        to: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Replace the text of an order's note.
+    #[serde(rename = "order.note_edit")]
+    OrderNoteEdit {
+        /// The order id.
+        id: String,
+        /// The note's number, counted from 1 (as `order show` numbers them).
+        note: u32,
+        /// The new text.
+        text: String,
+    },
+    /// Delete an order's note.
+    #[serde(rename = "order.note_delete")]
+    OrderNoteDelete {
+        /// The order id.
+        id: String,
+        /// The note's number, counted from 1; the notes after it move up.
+        note: u32,
+    },
 }
 
 impl Command {
@@ -166,6 +207,10 @@ impl Command {
             Command::ShipmentVoid { .. } => "shipment.void",
             Command::CarrierWebhook { .. } => "carrier.webhook",
             Command::OutboxAck { .. } => "outbox.ack",
+            Command::OrderFireTo { .. } => "order.fire_to",
+            Command::ShipmentFireTo { .. } => "shipment.fire_to",
+            Command::OrderNoteEdit { .. } => "order.note_edit",
+            Command::OrderNoteDelete { .. } => "order.note_delete",
         }
     }
 }

@@ -17,13 +17,14 @@ mod error;
 mod executor;
 pub mod keys;
 mod memory;
+mod pages;
 mod records;
 mod sled_backend;
 
 pub use backend::{Store, Write};
 pub use command::{Command, Reply, Request, Status};
 pub use error::{Error, Result};
-pub use executor::{Executor, OrderFilter};
+pub use executor::{Executor, OrderFilter, OrderQuery, OrderSort, ShipmentQuery};
 pub use memory::MemoryStore;
 pub use records::{HistoryRecord, OutboxEntry};
 pub use sled_backend::SledStore;

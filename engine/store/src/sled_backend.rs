@@ -90,4 +90,24 @@ impl Store for SledStore {
     fn flush(&self) -> Result<()> {
         self.db.flush().map(drop).map_err(storage)
     }
+
+    fn scan_page(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        use std::ops::Bound;
+        let start = match after {
+            Some(after) => Bound::Excluded(after),
+            None => Bound::Included(prefix),
+        };
+        self.db
+            .range::<&[u8], _>((start, Bound::Unbounded))
+            .map(|kv| kv.map_err(storage))
+            .take_while(|kv| kv.as_ref().map_or(true, |(k, _)| k.starts_with(prefix)))
+            .take(limit)
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .collect()
+    }
 }

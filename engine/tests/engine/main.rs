@@ -10,6 +10,7 @@ mod fire;
 mod fuzz;
 mod hostile_strategies;
 mod model;
+mod order_list;
 mod properties;
 mod rules_load;
 mod stock_properties;

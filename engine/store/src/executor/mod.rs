@@ -4,21 +4,28 @@
 //! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
-//! - [`queries`]: the read side;
+//! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
+//! - [`queries`]: the read side; [`order_list`], [`shipment_list`]: searching every order;
 //! - [`invariants`]: `store check`.
 
 mod carrier_events;
 mod carriers;
 mod context;
+mod fire_to;
 mod invariants;
 mod journal;
+mod notes;
+mod order_list;
 mod orders;
 mod overlay;
 mod queries;
+mod shipment_list;
 mod shipments;
 mod stock;
 
+pub use order_list::{OrderQuery, OrderSort};
 pub use queries::OrderFilter;
+pub use shipment_list::ShipmentQuery;
 
 use crate::backend::Store;
 use crate::command::{Command, Reply, Request};
@@ -31,6 +38,7 @@ use std::path::PathBuf;
 use waybill_carriers::Carriers;
 use waybill_script::Library;
 use waybill_workflow::model::limits::check_line;
+use waybill_workflow::model::EntityRef;
 use waybill_workflow::BadInput;
 use waybill_workflow::{Actor, Lifecycle, OrderAggregate};
 
@@ -196,6 +204,14 @@ impl Executor {
                 body,
             } => self.webhook(carrier, headers, body, ctx),
             Command::OutboxAck { id } => self.ack_outbox(*id, ctx),
+            Command::OrderFireTo { id, to, input } => {
+                self.fire_to(EntityRef::Order(id.clone()), to, input, ctx)
+            }
+            Command::ShipmentFireTo { id, to, input } => {
+                self.fire_to(EntityRef::Shipment(id.clone()), to, input, ctx)
+            }
+            Command::OrderNoteEdit { id, note, text } => self.edit_note(id, *note, text, ctx),
+            Command::OrderNoteDelete { id, note } => self.delete_note(id, *note, ctx),
         }
     }
 }

@@ -44,22 +44,7 @@ impl Executor {
     /// Every stored order that passes `filter`, by id.
     pub fn orders(&self, filter: &OrderFilter) -> Result<Vec<OrderAggregate>> {
         if let Some((machine, state)) = &filter.state {
-            let workflow = self.lifecycle.workflow();
-            let m = workflow.machine(machine).ok_or_else(|| {
-                Error::bad_input_with(
-                    format!("unknown machine `{machine}`"),
-                    waybill_script::suggest::help(
-                        machine,
-                        workflow.machines.iter().map(|m| m.name.as_str()),
-                    ),
-                )
-            })?;
-            if !m.states.contains_key(state) {
-                return Err(Error::bad_input_with(
-                    format!("unknown state `{state}` in machine `{machine}`"),
-                    waybill_script::suggest::help(state, m.states.keys().map(String::as_str)),
-                ));
-            }
+            self.check_order_state(machine, state)?;
         }
         let mut out = Vec::new();
         for (key, bytes) in self.store.scan(keys::ORDERS)? {

@@ -56,11 +56,13 @@ impl Lifecycle {
             at: now,
             by: actor.role.clone(),
             text: text.to_string(),
+            edited_at: None,
         });
         Ok(())
     }
 
-    /// Changes the order's customer (seed 002 "changing customers").
+    /// Changes the order's customer (seed 002 "changing customers"): the fields `customer`
+    /// gives replace the old ones, the others stay.
     pub fn change_customer(
         &self,
         agg: &mut OrderAggregate,
@@ -73,7 +75,7 @@ impl Lifecycle {
             actor,
         )?;
         let mut run = Run::new(self.workflow(), agg.clone());
-        run.agg.order.spec.customer = customer;
+        run.agg.order.spec.customer = run.agg.order.spec.customer.updated(&customer);
         run.changed();
         run.settle(actor)?;
         *agg = run.agg;

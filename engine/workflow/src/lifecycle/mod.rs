@@ -3,9 +3,11 @@
 //! so a refused or failed command changes nothing.
 
 pub mod edit;
+mod notes;
 pub mod outcome;
 mod placement;
 pub mod run;
+mod target;
 pub mod views;
 
 pub use edit::{LabelInfo, ShipmentEdit};

@@ -160,6 +160,13 @@ pub enum Blocker {
         /// Why.
         message: String,
     },
+    /// One of several transitions that could have done it (`fire --to`) may not fire.
+    Transition {
+        /// Its event.
+        event: String,
+        /// Why it may not fire.
+        blockers: Vec<Blocker>,
+    },
 }
 
 impl fmt::Display for Blocker {
@@ -201,6 +208,10 @@ impl fmt::Display for Blocker {
                 write!(f, "{}", inner.join("; "))
             }
             Blocker::Command { message } => write!(f, "{message}"),
+            Blocker::Transition { event, blockers } => {
+                let inner: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                write!(f, "`{event}`: {}", inner.join("; "))
+            }
         }
     }
 }

@@ -81,6 +81,35 @@ fn check_chars(
     Ok(())
 }
 
+/// Checks an e-mail address, syntactically only: a one-line value of at most
+/// [`MAX_TEXT_LEN`] bytes with exactly one `@`, something before it, a domain after it with a
+/// dot that neither starts nor ends it, and no spaces anywhere.
+pub fn check_email(what: &str, value: &str) -> Result<(), String> {
+    check_line(what, value, MAX_TEXT_LEN)?;
+    let bad = |why: &str| {
+        Err(format!(
+            "{what} {} is not an e-mail address: {why}",
+            shown(value)
+        ))
+    };
+    if value.chars().any(char::is_whitespace) {
+        return bad("it holds a space");
+    }
+    let Some((local, domain)) = value.split_once('@') else {
+        return bad("it has no `@`");
+    };
+    if domain.contains('@') {
+        return bad("it has more than one `@`");
+    }
+    if local.is_empty() {
+        return bad("nothing comes before the `@`");
+    }
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        return bad("its domain needs a dot between names, like example.com");
+    }
+    Ok(())
+}
+
 /// Checks a quantity: from 1 to [`MAX_QTY`].
 pub fn check_qty(what: &str, qty: u32) -> Result<(), String> {
     if qty == 0 || qty > MAX_QTY {
@@ -145,6 +174,28 @@ mod tests {
             err.starts_with("lines[0].sku `A\\nB` is not an id"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn emails_are_checked_by_their_shape() {
+        for good in ["ada@example.com", "a.b+c@mail.example.co.uk", "x@y.z"] {
+            assert_eq!(check_email("e-mail", good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "ada",
+            "ada@example",
+            "@example.com",
+            "ada@@example.com",
+            "ada@ex@ample.com",
+            "ada lovelace@example.com",
+            "ada@example.com\t",
+            "ada@.com",
+            "ada@example.",
+        ] {
+            let err = check_email("customer.email", bad).unwrap_err();
+            assert!(err.starts_with("customer.email"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
 use super::limits::{
-    check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES, MAX_TEXT_LEN,
+    check_email, check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES,
+    MAX_TEXT_LEN,
 };
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,6 +31,19 @@ impl OrderKind {
         matches!(self, OrderKind::Order | OrderKind::Test)
     }
 
+    /// Every kind, in the order written above.
+    pub const ALL: [OrderKind; 4] = [
+        OrderKind::Order,
+        OrderKind::Quote,
+        OrderKind::Request,
+        OrderKind::Test,
+    ];
+
+    /// The kind with this name, as written in order files.
+    pub fn from_name(name: &str) -> Option<OrderKind> {
+        OrderKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The name as written in order files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,15 +68,24 @@ pub struct Customer {
 }
 
 impl Customer {
-    /// Checks the name and e-mail against the bounds of free text.
+    /// Checks the name against the bounds of free text, and the e-mail's shape
+    /// ([`check_email`]).
     pub fn check(&self) -> Result<(), String> {
         if let Some(name) = &self.name {
             check_line("customer.name", name, MAX_TEXT_LEN)?;
         }
         if let Some(email) = &self.email {
-            check_line("customer.email", email, MAX_TEXT_LEN)?;
+            check_email("customer.email", email)?;
         }
         Ok(())
+    }
+
+    /// This customer with the fields `changes` gives replaced; the ones it leaves out stay.
+    pub fn updated(&self, changes: &Customer) -> Customer {
+        Customer {
+            name: changes.name.clone().or_else(|| self.name.clone()),
+            email: changes.email.clone().or_else(|| self.email.clone()),
+        }
     }
 }
 
@@ -283,6 +306,9 @@ pub struct Note {
     pub by: String,
     /// The note.
     pub text: String,
+    /// When it was last edited, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 /// One refund (seed 002): the amount for the items, plus a shipping refund and an adjustment

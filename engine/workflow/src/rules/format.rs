@@ -304,6 +304,8 @@ pub const EFFECT_NAMES: &[&str] = &[
 pub const COMMAND_OPS: &[&str] = &[
     "order.create",
     "order.note",
+    "order.note_edit",
+    "order.note_delete",
     "order.edit",
     "shipment.create",
     "shipment.edit",
