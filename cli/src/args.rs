@@ -221,6 +221,23 @@ pub enum ShipmentCommand {
         /// The shipment id.
         id: String,
     },
+    /// Print the shipment's packing slip: order, ship-from and ship-to, items, tracking codes.
+    ///
+    /// Text and HTML go to stdout unless --out names a file; a PDF needs --out, or a stdout
+    /// that is not a terminal. The HTML loads nothing and prints on A4 and Letter.
+    Slip {
+        /// The shipment id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SlipFormat::Text)]
+        format: SlipFormat,
+        /// Paper of the PDF.
+        #[arg(long, value_enum, default_value_t = PaperSize::A4)]
+        paper: PaperSize,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List an order's shipments.
     List {
         /// The order id.
@@ -558,4 +575,24 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+}
+
+/// Formats of a packing slip.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SlipFormat {
+    /// Plain text.
+    Text,
+    /// One self-contained HTML page.
+    Html,
+    /// PDF.
+    Pdf,
+}
+
+/// Paper sizes of a PDF.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperSize {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
 }

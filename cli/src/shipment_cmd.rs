@@ -182,6 +182,12 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             }
             Ok(())
         }
+        ShipmentCommand::Slip {
+            id,
+            format,
+            paper,
+            out,
+        } => crate::slip::print(cli, id, *format, *paper, out.as_deref()),
         ShipmentCommand::List { order } => {
             let agg = open::executor(cli)?.order(order)?;
             if cli.json {

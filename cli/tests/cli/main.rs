@@ -14,4 +14,5 @@ mod lint;
 mod pipes;
 mod rules;
 mod security;
+mod slips;
 mod store;
