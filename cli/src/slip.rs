@@ -24,7 +24,13 @@ pub fn print(
     };
     let slip = PackingSlip::new(&agg, &shipment, location.as_ref());
     let bytes = match format {
-        SlipFormat::Text => slip.text().into_bytes(),
+        // Free text is printed as everywhere else: what hides or reorders text shown escaped.
+        SlipFormat::Text => slip
+            .text()
+            .lines()
+            .map(|line| format!("{}\n", crate::print::text(line)))
+            .collect::<String>()
+            .into_bytes(),
         SlipFormat::Html => slip.html().into_bytes(),
         SlipFormat::Pdf => {
             if out.is_none() && std::io::stdout().is_terminal() {
