@@ -162,7 +162,8 @@ pub enum OrderCommand {
         #[command(flatten)]
         change: Change,
     },
-    /// Change the order's customer.
+    /// Replace the order's customer (name, e-mail, phone); `order edit` is the same command.
+    #[command(visible_alias = "edit")]
     Customer {
         /// The order id.
         id: String,
@@ -172,6 +173,12 @@ pub enum OrderCommand {
         /// Customer e-mail.
         #[arg(long)]
         email: Option<String>,
+        /// Customer phone, for text messages.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Tell the customer: queue an `order_updated` notification (seed 002).
+        #[arg(long)]
+        notify_customer: bool,
         #[command(flatten)]
         change: Change,
     },
@@ -332,6 +339,9 @@ pub enum ShipmentCommand {
         /// Expected delivery date, YYYY-MM-DD.
         #[arg(long)]
         expected_delivery: Option<String>,
+        /// Tell the customer: queue a `shipment_updated` notification (seed 002).
+        #[arg(long)]
+        notify_customer: bool,
         #[command(flatten)]
         change: Change,
     },

@@ -55,6 +55,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             carrier,
             location,
             expected_delivery,
+            notify_customer,
             change,
         } => {
             let changes = ShipmentEdit {
@@ -77,6 +78,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let command = Command::ShipmentEdit {
                 id: id.clone(),
                 changes,
+                notify_customer: *notify_customer,
             };
             open::change(cli, change, command)
         }

@@ -1,7 +1,8 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
 use super::limits::{
-    check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES, MAX_TEXT_LEN,
+    check_id, check_line, check_phone, check_price, check_qty, collect, shown, MAX_LINES,
+    MAX_TEXT_LEN,
 };
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,16 +52,22 @@ pub struct Customer {
     /// Contact e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Phone number for text messages (see [`check_phone`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 impl Customer {
-    /// Checks the name and e-mail against the bounds of free text.
+    /// Checks the name and e-mail against the bounds of free text, and the phone number.
     pub fn check(&self) -> Result<(), String> {
         if let Some(name) = &self.name {
             check_line("customer.name", name, MAX_TEXT_LEN)?;
         }
         if let Some(email) = &self.email {
             check_line("customer.email", email, MAX_TEXT_LEN)?;
+        }
+        if let Some(phone) = &self.phone {
+            check_phone("customer.phone", phone)?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ pub mod source_map;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use format::{EffectDef, RuleSet, Scope};
+pub use format::{EffectDef, NotifyDef, RuleSet, Scope};
 pub use load::{parse, ParsedRules};
 
 /// The built-in default workflow (`rules/default.yaml`), compiled into the binary.
