@@ -1,5 +1,6 @@
 //! The command line, declared with clap.
 
+use crate::slip::{PaperSize, SlipFormat};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -585,24 +586,4 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
-}
-
-/// Formats of a packing slip.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SlipFormat {
-    /// Plain text.
-    Text,
-    /// One self-contained HTML page.
-    Html,
-    /// PDF.
-    Pdf,
-}
-
-/// Paper sizes of a PDF.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PaperSize {
-    /// ISO A4.
-    A4,
-    /// US Letter.
-    Letter,
 }

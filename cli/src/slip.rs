@@ -1,7 +1,8 @@
 //! `waybill shipment slip`: the packing slip of one shipment, to stdout or a file.
 
-use crate::args::{Cli, PaperSize, SlipFormat};
+use crate::args::Cli;
 use crate::open;
+use clap::ValueEnum;
 use std::io::IsTerminal;
 use std::path::Path;
 use waybill_engine::documents::{PackingSlip, Paper};
@@ -54,4 +55,24 @@ pub fn print(
         }
         None => crate::print::raw(&bytes),
     }
+}
+
+/// Formats of a packing slip.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SlipFormat {
+    /// Plain text.
+    Text,
+    /// One self-contained HTML page.
+    Html,
+    /// PDF.
+    Pdf,
+}
+
+/// Paper sizes of a PDF.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperSize {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
 }
