@@ -22,7 +22,7 @@ table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: 1.5mm 2mm; border-bottom: .3mm solid #888; vertical-align: top; }
 th.qty, td.qty { text-align: right; width: 22mm; }
 thead { display: table-header-group; } tr { break-inside: avoid; }
-tfoot td { font-weight: bold; border-bottom: none; }
+tr.total td { font-weight: bold; border-bottom: none; }
 ul.tracking { margin: 0; padding-left: 5mm; }
 * { overflow-wrap: anywhere; }
 @media screen { body { padding: 10mm; } }
@@ -94,7 +94,7 @@ impl PackingSlip {
         }
         let _ = writeln!(
             w,
-            "</tbody>\n<tfoot><tr><td colspan=\"2\">Total units</td><td class=\"qty\">{}</td></tr></tfoot>\n</table>",
+            "<tr class=\"total\"><td colspan=\"2\">Total units</td><td class=\"qty\">{}</td></tr>\n</tbody>\n</table>",
             self.total_units()
         );
         let _ = writeln!(w, "<h2>Tracking</h2>");
