@@ -1,6 +1,7 @@
 //! The command line, declared with clap.
 
 use crate::list_args::{OrderListArgs, ShipmentListArgs};
+use crate::slip::{PaperSize, SlipFormat};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -170,7 +171,7 @@ pub enum OrderCommand {
         #[command(flatten)]
         change: Change,
     },
-    /// Change the order's customer: only the fields given change.
+    /// Change the order's customer (name, e-mail, phone): only the fields given change.
     #[command(visible_alias = "edit")]
     Customer {
         /// The order id.
@@ -181,6 +182,12 @@ pub enum OrderCommand {
         /// Customer e-mail.
         #[arg(long)]
         email: Option<String>,
+        /// Customer phone, for text messages.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Tell the customer: queue an `order_updated` notification (seed 002).
+        #[arg(long)]
+        notify_customer: bool,
         #[command(flatten)]
         change: Change,
     },
@@ -235,6 +242,23 @@ pub enum ShipmentCommand {
     Show {
         /// The shipment id.
         id: String,
+    },
+    /// Print the shipment's packing slip: order, ship-from and ship-to, items, tracking codes.
+    ///
+    /// Text and HTML go to stdout unless --out names a file; a PDF needs --out, or a stdout
+    /// that is not a terminal. The HTML loads nothing and prints on A4 and Letter.
+    Slip {
+        /// The shipment id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SlipFormat::Text)]
+        format: SlipFormat,
+        /// Paper of the PDF.
+        #[arg(long, value_enum, default_value_t = PaperSize::A4)]
+        paper: PaperSize,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// List shipments: every order's, or one's (`--order`), filtered by state, carrier and
     /// location.
@@ -333,6 +357,9 @@ pub enum ShipmentCommand {
         /// Expected delivery date, YYYY-MM-DD.
         #[arg(long)]
         expected_delivery: Option<String>,
+        /// Tell the customer: queue a `shipment_updated` notification (seed 002).
+        #[arg(long)]
+        notify_customer: bool,
         #[command(flatten)]
         change: Change,
     },

@@ -265,6 +265,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::ShipmentEdit {
             id: "SHP-1".into(),
             changes: edit,
+            notify_customer: false,
         },
     )?;
 

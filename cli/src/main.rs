@@ -39,6 +39,7 @@ mod print;
 mod reply;
 mod rules_cmd;
 mod shipment_cmd;
+mod slip;
 mod stock_cmd;
 mod store_cmd;
 mod strategy_cmd;

@@ -78,18 +78,24 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             id,
             name,
             email,
+            phone,
+            notify_customer,
             change,
         } => {
-            if name.is_none() && email.is_none() {
-                return Err(Error::bad_input("give --name, --email or both"));
+            if name.is_none() && email.is_none() && phone.is_none() {
+                return Err(Error::bad_input(
+                    "give --name, --email or both, and --phone if they have one",
+                ));
             }
             let customer = Customer {
                 name: name.clone(),
                 email: email.clone(),
+                phone: phone.clone(),
             };
             let command = Command::OrderEdit {
                 id: id.clone(),
                 customer,
+                notify_customer: *notify_customer,
             };
             open::change(cli, change, command)
         }

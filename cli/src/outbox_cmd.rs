@@ -14,14 +14,21 @@ pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
                 outln!("{}", serde_json::to_string(&entries).expect("JSON"));
             } else {
                 for e in &entries {
+                    let to = match (&e.channel, &e.recipient) {
+                        (Some(channel), Some(recipient)) => format!("{channel} {recipient}"),
+                        (Some(channel), None) => format!("{channel}, no recipient"),
+                        (None, _) => "no recipient".into(),
+                    };
+                    let test = if e.test { "  [test]" } else { "" };
                     outln!(
-                        "{:<6} {}  {}  {} ({} -> {})",
+                        "{:<6} {}  {}  {} ({} -> {})  {}{test}",
                         e.id,
                         e.at.format("%Y-%m-%d %H:%M:%S"),
                         e.topic,
                         e.entity,
                         e.event,
-                        e.state
+                        e.state,
+                        crate::print::text(&to)
                     );
                 }
                 errln!("{} waiting", entries.len());

@@ -63,6 +63,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             carrier,
             location,
             expected_delivery,
+            notify_customer,
             change,
         } => {
             let changes = ShipmentEdit {
@@ -85,6 +86,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             let command = Command::ShipmentEdit {
                 id: id.clone(),
                 changes,
+                notify_customer: *notify_customer,
             };
             open::change(cli, change, command)
         }
@@ -190,6 +192,12 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             }
             Ok(())
         }
+        ShipmentCommand::Slip {
+            id,
+            format,
+            paper,
+            out,
+        } => crate::slip::print(cli, id, *format, *paper, out.as_deref()),
         ShipmentCommand::List(args) => crate::list_cmd::shipments(cli, args),
         ShipmentCommand::Can { id } => {
             let exec = open::executor(cli)?;

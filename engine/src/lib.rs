@@ -6,6 +6,7 @@
 //! ```text
 //! waybill-script  <-  waybill-workflow  <-  { waybill-split, waybill-carriers }  <-  waybill-store
 //!                                                                                <-  waybill-bench
+//!                     waybill-workflow  <-  waybill-documents
 //! ```
 //!
 //! - [`script`]: the sandboxed Rhai host, its limits and the one loader for named scripts.
@@ -16,6 +17,7 @@
 //! - [`store`] and [`command`]: storage backends, and the executor that runs commands against
 //!   them, one atomic write each.
 //! - [`bench`]: the split bench.
+//! - [`documents`]: packing slips as text, HTML and PDF.
 //!
 //! `docs/ARCHITECTURE.md` follows one command through all of them.
 
@@ -23,6 +25,7 @@
 
 pub use waybill_bench as bench;
 pub use waybill_carriers as carriers;
+pub use waybill_documents as documents;
 pub use waybill_script as script;
 pub use waybill_split as split;
 /// The domain crate, whose [`workflow::Error`] is what [`Lifecycle`] commands fail with.

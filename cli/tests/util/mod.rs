@@ -190,3 +190,23 @@ impl Store {
         )
     }
 }
+
+/// The text of a PDF file as `pdftotext` (Debian's poppler-utils, which `.ci/run` installs)
+/// extracts it. Fails, saying so, when pdftotext is missing: a PDF test is never skipped.
+pub fn pdftotext(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext could not run ({e}): install poppler-utils (`apt-get install -y poppler-utils`)")
+        });
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}: {}",
+        pdf.display(),
+        stderr(&out)
+    );
+    stdout(&out)
+}

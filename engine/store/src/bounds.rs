@@ -56,7 +56,7 @@ impl Command {
                 check_id("order id", id)?;
                 check_text("the note", text, MAX_NOTE_LEN)
             }
-            Command::OrderEdit { id, customer } => {
+            Command::OrderEdit { id, customer, .. } => {
                 check_id("order id", id)?;
                 customer.check()
             }
@@ -67,7 +67,7 @@ impl Command {
                 items(&shipment.items)?;
                 tracking(&shipment.tracking)
             }
-            Command::ShipmentEdit { id, changes } => {
+            Command::ShipmentEdit { id, changes, .. } => {
                 check_id("shipment id", id)?;
                 optional_id("carrier", &changes.carrier)?;
                 optional_id("location", &changes.location)?;

@@ -44,6 +44,9 @@ pub enum Command {
         id: String,
         /// The new customer.
         customer: Customer,
+        /// Queue an `order_updated` notification to the customer (seed 002).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        notify_customer: bool,
     },
     /// Create a shipment for some of an order's items.
     #[serde(rename = "shipment.create")]
@@ -71,6 +74,9 @@ pub enum Command {
         id: String,
         /// The changes.
         changes: ShipmentEdit,
+        /// Queue a `shipment_updated` notification to the customer (seed 002).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        notify_customer: bool,
     },
     /// Delete a shipment that has not left.
     #[serde(rename = "shipment.delete")]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use waybill_workflow::model::EntityRef;
+use waybill_workflow::model::{Channel, EntityRef, Tracking};
 use waybill_workflow::{Actor, Blocker};
 
 /// One accepted transition or refused attempt.
@@ -61,6 +61,43 @@ pub struct OutboxEntry {
     pub event: String,
     /// The state reached.
     pub state: String,
+    /// How it goes to the customer: e-mail or SMS (none: the customer gave neither).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Where it goes: the customer's e-mail address or phone number for the channel, if they
+    /// gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// Whether the order is a test order (`kind: test`): a gateway should not send it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub test: bool,
+    /// What a message template needs, as of when it was queued.
+    #[serde(default)]
+    pub data: MessageData,
+}
+
+/// What a message template reads, all in one place: the order, the customer's name, the
+/// entity, the topic and the state reached, and a shipment's tracking codes and URLs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageData {
+    /// The order id.
+    #[serde(default)]
+    pub order: String,
+    /// The customer's name, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// What it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<EntityRef>,
+    /// The topic.
+    #[serde(default)]
+    pub topic: String,
+    /// The state reached.
+    #[serde(default)]
+    pub state: String,
+    /// For a shipment: its tracking codes, with their carrier and where to follow them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracking: Vec<Tracking>,
 }
 
 /// The record kept under an idempotency key: the request it belongs to, by fingerprint, and
@@ -74,4 +111,23 @@ pub struct Remembered {
     /// The first reply.
     #[serde(flatten)]
     pub reply: crate::Reply,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_entries_written_before_recipients_still_decode() {
+        let old = r#"{"id":7,"at":"2026-01-02T03:04:05Z","topic":"order_placed",
+            "entity":{"kind":"order","id":"ORD-1"},"order":"ORD-1","machine":"order",
+            "event":"place","state":"placed"}"#;
+        let entry: OutboxEntry = serde_json::from_str(old).unwrap();
+        assert_eq!(entry.topic, "order_placed");
+        assert_eq!(
+            (entry.channel, entry.recipient, entry.test),
+            (None, None, false)
+        );
+        assert_eq!(entry.data, MessageData::default());
+    }
 }

@@ -288,7 +288,11 @@ fn apply(world: &mut World, op: &Op) {
                 }]),
                 ..Default::default()
             };
-            Command::ShipmentEdit { id, changes }
+            Command::ShipmentEdit {
+                id,
+                changes,
+                notify_customer: false,
+            }
         }
         Op::Move { shipment, location } => {
             let Some(id) = pick(*shipment) else { return };
@@ -296,7 +300,11 @@ fn apply(world: &mut World, op: &Op) {
                 location: Some(LOCATIONS[*location].into()),
                 ..Default::default()
             };
-            Command::ShipmentEdit { id, changes }
+            Command::ShipmentEdit {
+                id,
+                changes,
+                notify_customer: false,
+            }
         }
         Op::Fire { shipment, event } => {
             let Some(id) = pick(*shipment) else { return };
@@ -312,6 +320,7 @@ fn apply(world: &mut World, op: &Op) {
                 let _ = world.send(Command::ShipmentEdit {
                     id: id.clone(),
                     changes,
+                    notify_customer: false,
                 });
             }
             Command::ShipmentFire {

@@ -1,11 +1,11 @@
 //! The journal of a command: history records (accepted steps, commands, refusals), outbox
-//! entries, the idempotency record, and saving a command's outcome with its stock moves.
+//! entries (addressed in `notifications`), the idempotency record, and saving a command's outcome with its stock moves.
 
 use super::{Ctx, Executor};
 use crate::backend::Write;
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use crate::records::{HistoryRecord, OutboxEntry, Remembered};
+use crate::records::{HistoryRecord, Remembered};
 use crate::{codec, keys};
 use waybill_workflow::model::{EntityRef, OrderAggregate};
 use waybill_workflow::BadInput;
@@ -209,20 +209,7 @@ impl Executor {
             self.note_history(&order, record);
         }
         for n in &applied.notifications {
-            let entry = OutboxEntry {
-                id: self.next_seq(),
-                at: ctx.now,
-                topic: n.topic.clone(),
-                entity: n.entity.clone(),
-                order: order.clone(),
-                machine: n.machine.clone(),
-                event: n.event.clone(),
-                state: n.state.clone(),
-            };
-            self.command.outbox_added.push(entry.id);
-            self.command
-                .writes
-                .push(Write::Put(keys::outbox(entry.id), codec::encode(&entry)));
+            self.queue_notification(&agg, n, ctx);
         }
         self.put_order(agg);
         Ok(())

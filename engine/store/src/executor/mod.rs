@@ -3,6 +3,7 @@
 //!
 //! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
+//! - [`notifications`]: outbox entries, addressed to the customer, with their template data;
 //! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
 //! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
 //! - [`queries`]: the read side; [`order_list`], [`shipment_list`]: searching every order;
@@ -15,6 +16,7 @@ mod fire_to;
 mod invariants;
 mod journal;
 mod notes;
+mod notifications;
 mod order_list;
 mod orders;
 mod overlay;
@@ -177,12 +179,20 @@ impl Executor {
             Command::OrderCreate { order } => self.create_order(order, ctx),
             Command::OrderFire { id, event, input } => self.fire_order(id, event, input, ctx),
             Command::OrderNote { id, text } => self.note_order(id, text, ctx),
-            Command::OrderEdit { id, customer } => self.edit_order(id, customer, ctx),
+            Command::OrderEdit {
+                id,
+                customer,
+                notify_customer,
+            } => self.edit_order(id, customer, *notify_customer, ctx),
             Command::ShipmentCreate { order, shipment } => {
                 self.create_shipment(order, shipment, ctx)
             }
             Command::ShipmentFire { id, event, input } => self.fire_shipment(id, event, input, ctx),
-            Command::ShipmentEdit { id, changes } => self.edit_shipment(id, changes, ctx),
+            Command::ShipmentEdit {
+                id,
+                changes,
+                notify_customer,
+            } => self.edit_shipment(id, changes, *notify_customer, ctx),
             Command::ShipmentDelete { id } => self.delete_shipment(id, ctx),
             Command::ShipmentSplit {
                 order,

@@ -53,10 +53,16 @@ impl Executor {
         Ok(Reply::ok(ctx.op, entity, &Applied::default()))
     }
 
-    /// `order.edit`: a new customer.
-    pub(super) fn edit_order(&mut self, id: &str, customer: &Customer, ctx: Ctx) -> Result<Reply> {
+    /// `order.edit`: a new customer; with `notify_customer`, an `order_updated` notification.
+    pub(super) fn edit_order(
+        &mut self,
+        id: &str,
+        customer: &Customer,
+        notify_customer: bool,
+        ctx: Ctx,
+    ) -> Result<Reply> {
         let mut agg = self.order(id)?;
-        let applied = self
+        let mut applied = self
             .lifecycle
             .change_customer(&mut agg, customer.clone(), ctx.actor)?;
         let entity = EntityRef::Order(id.to_string());
@@ -71,6 +77,10 @@ impl Executor {
             Some(format!("customer changed to {who}")),
             ctx,
         );
+        if notify_customer {
+            let update = super::notifications::customer_update(&agg, &entity, ctx.op);
+            applied.notifications.push(update);
+        }
         self.save(agg, &applied, &entity, ctx)?;
         Ok(Reply::ok(ctx.op, entity, &applied))
     }

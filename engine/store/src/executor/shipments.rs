@@ -65,11 +65,13 @@ impl Executor {
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
 
-    /// `shipment.edit`: items, tracking codes, carrier or expected delivery.
+    /// `shipment.edit`: items, tracking codes, carrier or expected delivery; with
+    /// `notify_customer`, a `shipment_updated` notification.
     pub(super) fn edit_shipment(
         &mut self,
         id: &str,
         changes: &ShipmentEdit,
+        notify_customer: bool,
         ctx: Ctx,
     ) -> Result<Reply> {
         let (mut agg, shipment) = self.shipment(id)?;
@@ -97,12 +99,16 @@ impl Executor {
             self.check_hand_made(&agg, Some(id), location, items, ctx.op)?;
         }
         let codes = indexed(&changes.add_tracking, carrier.as_deref());
-        let applied = self
+        let mut applied = self
             .lifecycle
             .edit_shipment(&mut agg, id, changes.clone(), ctx.actor)?;
         let entity = EntityRef::Shipment(id.to_string());
         let what = serde_json::to_string(&changes).unwrap_or_default();
         self.record_command(&agg, &entity, Some(what), ctx);
+        if notify_customer {
+            let update = super::notifications::customer_update(&agg, &entity, ctx.op);
+            applied.notifications.push(update);
+        }
         self.save(agg, &applied, &entity, ctx)?;
         for (carrier, code) in indexed(&removed, carrier.as_deref()) {
             if self.tracking_owner(&carrier, &code)?.as_deref() == Some(id) {

@@ -55,6 +55,9 @@ pub struct Notification {
     pub event: String,
     /// The state the machine moved to.
     pub state: String,
+    /// The channel the rules named for it (none: the customer's e-mail, else their phone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::model::Channel>,
 }
 
 /// The four stock operations of seed 004.

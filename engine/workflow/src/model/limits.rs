@@ -9,6 +9,8 @@ use super::money::Money;
 pub const MAX_ID_LEN: usize = 64;
 /// The longest free-text value (a name, an e-mail, an address field), in bytes.
 pub const MAX_TEXT_LEN: usize = 1024;
+/// The longest phone number, in bytes.
+pub const MAX_PHONE_LEN: usize = 32;
 /// The longest note, in bytes.
 pub const MAX_NOTE_LEN: usize = 16 * 1024;
 /// The most lines an order may have.
@@ -52,6 +54,31 @@ pub fn check_id(what: &str, value: &str) -> Result<(), String> {
 /// it escaped.
 pub fn check_line(what: &str, value: &str, max: usize) -> Result<(), String> {
     check_chars(what, value, max, |_| false)
+}
+
+/// Checks a phone number: at most [`MAX_PHONE_LEN`] bytes of digits, spaces, `-`, `.`, `(`
+/// and `)`, with an optional leading `+`, and at least one digit. So a number can go to an SMS
+/// gateway as it is, and holds no markup.
+pub fn check_phone(what: &str, value: &str) -> Result<(), String> {
+    if value.len() > MAX_PHONE_LEN {
+        return Err(format!(
+            "{what} {} is {} bytes long; a phone number has at most {MAX_PHONE_LEN}",
+            shown(value),
+            value.len()
+        ));
+    }
+    let body = value.strip_prefix('+').unwrap_or(value);
+    let plain = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'));
+    if !plain || !body.chars().any(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "{what} {} is not a phone number: use digits, spaces, `-`, `.`, `(` and `)`, \
+             after an optional leading `+`",
+            shown(value)
+        ));
+    }
+    Ok(())
 }
 
 /// Checks free text that may span lines (a note): at most `max` bytes, and no control
@@ -195,6 +222,24 @@ mod tests {
         ] {
             let err = check_email("customer.email", bad).unwrap_err();
             assert!(err.starts_with("customer.email"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_and_separators() {
+        for good in ["+31 6 1234 5678", "(020) 555-0100", "0.20.55", "112"] {
+            assert_eq!(check_phone("phone", good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "+",
+            "call me",
+            "<b>1</b>",
+            "1+2",
+            "1\n2",
+            &"1".repeat(MAX_PHONE_LEN + 1),
+        ] {
+            assert!(check_phone("phone", bad).is_err(), "{bad:?}");
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod carrier_status;
+pub mod contact;
 pub mod limits;
 pub mod money;
 pub mod order;
@@ -10,6 +11,7 @@ pub mod stock;
 
 pub use aggregate::{EntityRef, OrderAggregate};
 pub use carrier_status::{CarrierReport, Normalized};
+pub use contact::Channel;
 pub use money::Money;
 pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Refund, Shipping};
 pub use shipment::{Shipment, ShipmentItem, Tracking};

@@ -1,8 +1,8 @@
 //! Orders: the file format users write, and the record the engine keeps.
 
 use super::limits::{
-    check_email, check_id, check_line, check_price, check_qty, collect, shown, MAX_LINES,
-    MAX_TEXT_LEN,
+    check_email, check_id, check_line, check_phone, check_price, check_qty, collect, shown,
+    MAX_LINES, MAX_TEXT_LEN,
 };
 use super::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -65,17 +65,23 @@ pub struct Customer {
     /// Contact e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Phone number for text messages (see [`check_phone`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 impl Customer {
-    /// Checks the name against the bounds of free text, and the e-mail's shape
-    /// ([`check_email`]).
+    /// Checks the name against the bounds of free text, the e-mail's shape ([`check_email`])
+    /// and the phone number ([`check_phone`]).
     pub fn check(&self) -> Result<(), String> {
         if let Some(name) = &self.name {
             check_line("customer.name", name, MAX_TEXT_LEN)?;
         }
         if let Some(email) = &self.email {
             check_email("customer.email", email)?;
+        }
+        if let Some(phone) = &self.phone {
+            check_phone("customer.phone", phone)?;
         }
         Ok(())
     }
@@ -85,6 +91,7 @@ impl Customer {
         Customer {
             name: changes.name.clone().or_else(|| self.name.clone()),
             email: changes.email.clone().or_else(|| self.email.clone()),
+            phone: changes.phone.clone().or_else(|| self.phone.clone()),
         }
     }
 }

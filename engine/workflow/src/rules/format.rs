@@ -3,6 +3,7 @@
 //! These types say what may be written, nothing more; [`crate::rules::validate`] checks that the
 //! names refer to each other, and [`crate::compiled`] compiles them into machines.
 
+use super::notify::{notify_channel_schema, NotifyDef, NotifyWithChannel};
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -189,9 +190,11 @@ pub struct GuardDef {
 }
 
 /// The closed set of effects a transition may request. Written as a plain name
-/// (`decrement_stock`) or a one-key map (`{ notify: shipment_shipped }`).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+/// (`decrement_stock`) or a one-key map (`{ notify: shipment_shipped }`); `notify` may also
+/// name its channel (`{ notify: shipment_shipped, channel: sms }`).
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(transform = notify_channel_schema)]
 pub enum EffectDef {
     /// Reserve stock for each shipment line (shipment scope).
     ReserveStock,
@@ -208,8 +211,8 @@ pub enum EffectDef {
     RefundPayment,
     /// Record returned quantities, `input.LINE = QTY` (order scope).
     ReturnItems,
-    /// Queue a notification with this topic in the outbox.
-    Notify(String),
+    /// Queue a notification with this topic in the outbox, to the customer by its channel.
+    Notify(#[schemars(with = "String")] NotifyDef),
     /// Fire an event on another machine: the order's, or every shipment whose state allows it.
     /// A required cascade that its target refuses refuses the whole command; an optional one
     /// (`optional: true`) skips that target.
@@ -326,6 +329,14 @@ impl<'de> Deserialize<'de> for EffectDef {
         let value = serde_yaml::Value::deserialize(d)?;
         let (name, arg) = match value {
             serde_yaml::Value::String(name) => (name, None),
+            serde_yaml::Value::Mapping(map) if map.len() == 2 && map.contains_key("notify") => {
+                let n: NotifyWithChannel = serde_yaml::from_value(serde_yaml::Value::Mapping(map))
+                    .map_err(|e| D::Error::custom(format!("notify: {e}")))?;
+                return Ok(EffectDef::Notify(NotifyDef {
+                    topic: n.notify,
+                    channel: Some(n.channel),
+                }));
+            }
             serde_yaml::Value::Mapping(map) if map.len() == 1 => {
                 let (k, v) = map.into_iter().next().expect("one entry");
                 match k {
@@ -334,7 +345,7 @@ impl<'de> Deserialize<'de> for EffectDef {
                 }
             }
             _ => return Err(D::Error::custom(
-                "an effect is a name (`decrement_stock`) or a one-key map (`{ notify: topic }`)",
+                "an effect is a name (`decrement_stock`) or a one-key map (`{ notify: topic }`, or `{ notify: topic, channel: sms }`)",
             )),
         };
         let arg = |what: &str| {
@@ -354,7 +365,12 @@ impl<'de> Deserialize<'de> for EffectDef {
             "refund_payment" => plain(EffectDef::RefundPayment),
             "return_items" => plain(EffectDef::ReturnItems),
             "notify" => serde_yaml::from_value(arg("topic")?)
-                .map(EffectDef::Notify)
+                .map(|topic| {
+                    EffectDef::Notify(NotifyDef {
+                        topic,
+                        channel: None,
+                    })
+                })
                 .map_err(|e| D::Error::custom(format!("notify: {e}"))),
             "cascade" => serde_yaml::from_value(arg("{ machine: M, event: E, optional: false }")?)
                 .map(EffectDef::Cascade)

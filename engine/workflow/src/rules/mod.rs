@@ -4,12 +4,14 @@ pub mod diagnostic;
 pub mod format;
 pub mod lint;
 pub mod load;
+pub mod notify;
 pub mod source_map;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use format::{EffectDef, RuleSet, Scope};
 pub use load::{parse, ParsedRules};
+pub use notify::NotifyDef;
 
 /// The built-in default workflow (`rules/default.yaml`), compiled into the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../../../rules/default.yaml");

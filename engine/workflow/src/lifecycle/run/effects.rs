@@ -114,8 +114,9 @@ impl Run<'_> {
             }
             EffectDef::RefundPayment => self.refund(input)?,
             EffectDef::ReturnItems => self.return_items(input)?,
-            EffectDef::Notify(topic) => self.applied.notifications.push(Notification {
-                topic: topic.clone(),
+            EffectDef::Notify(notify) => self.applied.notifications.push(Notification {
+                topic: notify.topic.clone(),
+                channel: notify.channel,
                 entity: entity.clone(),
                 machine: machine.name.clone(),
                 event: event.to_string(),
