@@ -11,6 +11,7 @@ mod demo;
 mod examples;
 mod inventory;
 mod lint;
+mod payments;
 mod pipes;
 mod rules;
 mod security;

@@ -3,7 +3,7 @@
 //!
 //! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
-//! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
+//! - [`orders`], [`shipments`], [`payments`], [`stock`], [`carriers`]: the handlers, by area;
 //! - [`queries`]: the read side;
 //! - [`invariants`]: `store check`.
 
@@ -14,6 +14,7 @@ mod invariants;
 mod journal;
 mod orders;
 mod overlay;
+mod payments;
 mod queries;
 mod shipments;
 mod stock;
@@ -174,6 +175,8 @@ impl Executor {
                 self.create_shipment(order, shipment, ctx)
             }
             Command::ShipmentFire { id, event, input } => self.fire_shipment(id, event, input, ctx),
+            Command::PaymentCreate { order, payment } => self.create_payment(order, payment, ctx),
+            Command::PaymentFire { id, event, input } => self.fire_payment(id, event, input, ctx),
             Command::ShipmentEdit { id, changes } => self.edit_shipment(id, changes, ctx),
             Command::ShipmentDelete { id } => self.delete_shipment(id, ctx),
             Command::ShipmentSplit {

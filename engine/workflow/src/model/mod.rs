@@ -5,6 +5,7 @@ pub mod carrier_status;
 pub mod limits;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod shipment;
 pub mod stock;
 
@@ -12,5 +13,6 @@ pub use aggregate::{EntityRef, OrderAggregate};
 pub use carrier_status::{CarrierReport, Normalized};
 pub use money::Money;
 pub use order::{Customer, Line, Note, Order, OrderKind, OrderSpec, Refund, Shipping};
+pub use payment::{NewPayment, Payment};
 pub use shipment::{Shipment, ShipmentItem, Tracking};
 pub use stock::{Location, Reservation, ReservationStatus, StockLevel};
