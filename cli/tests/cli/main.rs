@@ -16,3 +16,4 @@ mod pipes;
 mod rules;
 mod security;
 mod store;
+mod sylius;
