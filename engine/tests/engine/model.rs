@@ -1,13 +1,15 @@
 //! The model-based property test of the store (issue 12): random sequences over every
 //! state-changing command (create and place, split, shipments by hand, edits of items,
 //! location and tracking, delete, ship, deliver, cancel, return to sender, customer returns,
-//! capture, refund, order cancel), with retries of earlier commands under their idempotency
+//! capture, refund, order cancel, payments made, authorized, completed, failed, cancelled and
+//! refunded), with retries of earlier commands under their idempotency
 //! key, checked after every step against invariants recomputed from scratch:
 //!
 //! - stock is conserved (on hand + shipped − restocked = what was set) and never negative;
 //! - what each location has reserved equals the sum of its live shipments' lines;
 //! - every derived status (fulfillment, payment) equals a recompute from the aggregate;
-//! - money stays within bounds (0 ≤ refunded ≤ captured ≤ total);
+//! - money stays within bounds (0 ≤ refunded ≤ captured ≤ total, on the order and with its
+//!   payments counted in);
 //! - a retry replays its first reply and writes nothing;
 //! - `store check` finds nothing wrong.
 //!
@@ -18,7 +20,9 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use waybill_engine::command::{Command, Executor, Reply, Request, Status};
-use waybill_engine::model::{Money, OrderAggregate, ReservationStatus, ShipmentItem, Tracking};
+use waybill_engine::model::{
+    Money, NewPayment, OrderAggregate, ReservationStatus, ShipmentItem, Tracking,
+};
 use waybill_engine::store::MemoryStore;
 use waybill_engine::{Input, Kind, Lifecycle, NewShipment, ShipmentEdit, Workflow};
 
@@ -71,6 +75,14 @@ enum Op {
     CancelOrder {
         order: usize,
     },
+    Pay {
+        order: usize,
+        cents: i64,
+    },
+    FirePayment {
+        payment: usize,
+        event: &'static str,
+    },
     /// Sends an earlier command again, with its idempotency key.
     Retry {
         back: usize,
@@ -88,6 +100,8 @@ const EVENTS: [&str; 8] = [
     "start_delivery",
 ];
 
+const PAYMENT_EVENTS: [&str; 5] = ["authorize", "complete", "fail", "cancel", "refund"];
+
 fn op() -> impl Strategy<Value = Op> {
     let shipment = 0..8usize;
     prop_oneof![
@@ -104,6 +118,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Capture { order, cents }),
         1 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Refund { order, cents }),
         1 => (0..ORDERS).prop_map(|order| Op::CancelOrder { order }),
+        2 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Pay { order, cents }),
+        4 => (0..6usize, prop::sample::select(PAYMENT_EVENTS.to_vec()))
+            .prop_map(|(payment, event)| Op::FirePayment { payment, event }),
         2 => (1..6usize).prop_map(|back| Op::Retry { back }),
     ]
 }
@@ -217,6 +234,16 @@ impl World {
 
     fn orders(&self) -> Vec<OrderAggregate> {
         self.exec.orders(&Default::default()).unwrap()
+    }
+
+    fn payment_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .orders()
+            .iter()
+            .flat_map(|a| a.payments.iter().map(|p| p.id.clone()))
+            .collect();
+        ids.sort();
+        ids
     }
 
     fn shipment_ids(&self) -> Vec<String> {
@@ -334,6 +361,25 @@ fn apply(world: &mut World, op: &Op) {
         Op::Capture { order, cents } => fire_order(*order, "capture", amount(*cents)),
         Op::Refund { order, cents } => fire_order(*order, "refund", amount(*cents)),
         Op::CancelOrder { order } => fire_order(*order, "cancel", Input::new()),
+        Op::Pay { order, cents } => Command::PaymentCreate {
+            order: format!("O{order}"),
+            payment: NewPayment {
+                amount: Money(*cents),
+                method: "card".into(),
+                reference: None,
+            },
+        },
+        Op::FirePayment { payment, event } => {
+            let ids = world.payment_ids();
+            let Some(id) = ids.get(payment % ids.len().max(1)).cloned() else {
+                return;
+            };
+            Command::PaymentFire {
+                id,
+                event: event.to_string(),
+                input: Input::new(),
+            }
+        }
         Op::Retry { back } => return world.retry(*back),
     };
     let _ = world.send(command);
@@ -382,12 +428,24 @@ fn expected_fulfillment(agg: &OrderAggregate) -> &'static str {
     }
 }
 
-/// What the default rules' payment status must be, from the money alone.
+/// The amounts of the payments of `agg` whose `transaction` is in one of `states`.
+fn paid_in(agg: &OrderAggregate, states: &[&str]) -> Money {
+    Money(
+        agg.payments
+            .iter()
+            .filter(|p| states.contains(&p.states["transaction"].as_str()))
+            .map(|p| p.amount.0)
+            .sum(),
+    )
+}
+
+/// What the default rules' payment status must be, from the money alone: what `capture` and
+/// `refund` recorded on the order, plus the completed and refunded payments.
 fn expected_payment(agg: &OrderAggregate) -> &'static str {
     let (total, captured, refunded) = (
         agg.order.spec.total().unwrap(),
-        agg.order.captured,
-        agg.order.refunded,
+        Money(agg.order.captured.0 + paid_in(agg, &["completed", "refunded"]).0),
+        Money(agg.order.refunded.0 + paid_in(agg, &["refunded"]).0),
     );
     match () {
         _ if refunded > Money::ZERO && refunded >= captured => "refunded",
@@ -496,6 +554,8 @@ fn check(world: &World) -> Result<(), TestCaseError> {
                 agg.shipments
             );
         }
+        let captured = Money(agg.order.captured.0 + paid_in(agg, &["completed", "refunded"]).0);
+        prop_assert!(captured <= total, "{}: captured {} with payments, of {}", id, captured, total);
         let payment = agg.order.states["payment"].as_str();
         prop_assert_eq!(payment, expected_payment(agg), "{}: payment", id);
     }
