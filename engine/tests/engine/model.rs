@@ -555,7 +555,13 @@ fn check(world: &World) -> Result<(), TestCaseError> {
             );
         }
         let captured = Money(agg.order.captured.0 + paid_in(agg, &["completed", "refunded"]).0);
-        prop_assert!(captured <= total, "{}: captured {} with payments, of {}", id, captured, total);
+        prop_assert!(
+            captured <= total,
+            "{}: captured {} with payments, of {}",
+            id,
+            captured,
+            total
+        );
         let payment = agg.order.states["payment"].as_str();
         prop_assert_eq!(payment, expected_payment(agg), "{}: payment", id);
     }

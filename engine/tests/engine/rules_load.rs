@@ -293,3 +293,22 @@ fn default_rules_validate_against_the_json_schema() {
     bad["machines"]["order"]["intial"] = serde_json::json!("draft");
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn a_carrier_event_two_shipment_machines_have_must_name_its_machine() {
+    let parcel = "  parcel:\n    scope: shipment\n    initial: a\n    states: { a: {}, b: { final: true } }\n    transitions:\n      ship: { from: [a], to: b }\n";
+    let src = format!("{BASE}{parcel}carrier_events:\n  in_transit: [ship]\n");
+    let e = one_error(&src);
+    assert_eq!(e.path, "carrier_events.in_transit[0]");
+    assert!(
+        e.message
+            .contains("shipment, parcel all have a transition `ship`"),
+        "{e}"
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("name the machine: shipment.ship, parcel.ship")
+    );
+    let src = format!("{BASE}{parcel}carrier_events:\n  in_transit: [parcel.ship]\n");
+    assert!(load(&src).is_ok());
+}

@@ -199,17 +199,32 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             ));
         }
         for (i, event) in events.iter().enumerate() {
-            let known = rules
-                .machines
-                .values()
-                .filter(|m| m.scope == Scope::Shipment)
-                .any(|m| m.transitions.contains_key(event));
-            if !known {
-                let all: Vec<&str> = rules
+            let shipment_machines = || {
+                rules
                     .machines
-                    .values()
-                    .filter(|m| m.scope == Scope::Shipment)
-                    .flat_map(|m| m.transitions.keys().map(String::as_str))
+                    .iter()
+                    .filter(|(_, m)| m.scope == Scope::Shipment)
+            };
+            let having: Vec<&str> = shipment_machines()
+                .filter(|(_, m)| m.transitions.contains_key(event))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let qualified = event.rsplit_once('.').is_some_and(|(machine, event)| {
+                shipment_machines().any(|(n, m)| n == machine && m.transitions.contains_key(event))
+            });
+            if having.len() > 1 {
+                let choices: Vec<String> = having.iter().map(|m| format!("{m}.{event}")).collect();
+                errors.push(parsed.error(
+                    &format!("{path}[{i}]"),
+                    format!(
+                        "shipment machines {} all have a transition `{event}`",
+                        having.join(", ")
+                    ),
+                    Some(format!("name the machine: {}", choices.join(", "))),
+                ));
+            } else if having.is_empty() && !qualified {
+                let all: Vec<&str> = shipment_machines()
+                    .flat_map(|(_, m)| m.transitions.keys().map(String::as_str))
                     .collect();
                 errors.push(parsed.error(
                     &format!("{path}[{i}]"),
