@@ -9,6 +9,7 @@ mod executor;
 mod fire;
 mod hostile_strategies;
 mod model;
+mod payments;
 mod properties;
 mod rules_load;
 mod stock_properties;
