@@ -81,6 +81,9 @@ pub enum Command {
     /// Create, inspect, drive, edit and delete shipments.
     #[command(subcommand)]
     Shipment(ShipmentCommand),
+    /// Create, list and drive an order's payments.
+    #[command(subcommand)]
+    Payment(PaymentCommand),
     /// Stock locations (warehouses, stores, pickup points).
     #[command(subcommand)]
     Location(LocationCommand),
@@ -210,6 +213,50 @@ pub enum OrderCommand {
         input: Vec<String>,
         #[command(flatten)]
         change: Change,
+    },
+}
+
+/// `waybill payment ...`
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Add a payment to an order (it gets the id PAY-N), in each payment machine's initial state.
+    Create {
+        /// The order id.
+        order: String,
+        /// How much, e.g. 12.50: above 0, at most the order total.
+        #[arg(long)]
+        amount: String,
+        /// The payment method, e.g. card or bank_transfer.
+        #[arg(long)]
+        method: String,
+        /// The payment provider's reference.
+        #[arg(long)]
+        reference: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Fire an event on a payment (`EVENT`, or `MACHINE.EVENT` when several machines have it).
+    Fire {
+        /// The payment id.
+        id: String,
+        /// The event.
+        event: String,
+        /// Input values, KEY=VALUE (repeatable).
+        #[arg(long = "input", value_name = "KEY=VALUE")]
+        input: Vec<String>,
+        #[command(flatten)]
+        change: Change,
+    },
+    /// Show a payment.
+    Show {
+        /// The payment id.
+        id: String,
+    },
+    /// List an order's payments.
+    List {
+        /// The order id.
+        #[arg(long)]
+        order: String,
     },
 }
 

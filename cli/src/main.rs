@@ -35,6 +35,7 @@ mod load;
 mod open;
 mod order_cmd;
 mod outbox_cmd;
+mod payment_cmd;
 mod print;
 mod reply;
 mod rules_cmd;
@@ -60,6 +61,7 @@ fn main() {
         Command::Order(cmd) => order_cmd::run(&cli, cmd),
         Command::Shipment(cmd) => shipment_cmd::run(&cli, cmd),
         Command::Outbox(cmd) => outbox_cmd::run(&cli, cmd),
+        Command::Payment(cmd) => payment_cmd::run(&cli, cmd),
         Command::Location(cmd) => stock_cmd::location(&cli, cmd),
         Command::Stock(cmd) => stock_cmd::stock(&cli, cmd),
         Command::Strategy(cmd) => strategy_cmd::run(&cli, cmd),

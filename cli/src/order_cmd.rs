@@ -221,6 +221,12 @@ pub fn describe(agg: &OrderAggregate) -> String {
             }
         );
     }
+    if !agg.payments.is_empty() {
+        out += "  payments:\n";
+        for p in &agg.payments {
+            out += &format!("    {}\n", crate::print::payment(p));
+        }
+    }
     if !agg.shipments.is_empty() {
         out += "  shipments:\n";
         for s in &agg.shipments {

@@ -108,6 +108,22 @@ pub fn proposal(p: &waybill_engine::split::Proposal, indent: &str) -> String {
     out
 }
 
+/// One line about a payment.
+pub fn payment(p: &waybill_engine::model::Payment) -> String {
+    let states: Vec<String> = p.states.iter().map(|(m, st)| format!("{m}={st}")).collect();
+    let mut line = format!(
+        "{}  {}  {} by {}",
+        p.id,
+        states.join(" "),
+        p.amount,
+        p.method
+    );
+    if let Some(reference) = &p.reference {
+        line += &format!("  ref {}", text(reference));
+    }
+    line
+}
+
 /// One line about a shipment.
 pub fn summary(s: &waybill_engine::model::Shipment) -> String {
     let states: Vec<String> = s.states.iter().map(|(m, st)| format!("{m}={st}")).collect();

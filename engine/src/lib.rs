@@ -37,9 +37,9 @@ mod error;
 pub use error::{Error, Result};
 pub use waybill_workflow::{
     check_tracking, graph, migrate, shipment_tags, Actor, Applied, BadInput, Blocker, EntityRef,
-    EventCheck, Input, Kind, LabelInfo, Lifecycle, Loaded, Money, NewShipment, Notification,
-    OrderAggregate, OrderSpec, Refusal, ShipmentEdit, Skipped, Step, StockAction, StockMove,
-    Workflow, RELEASED_TAG, SYSTEM_ROLE,
+    EventCheck, EventMatch, Input, Kind, LabelInfo, Lifecycle, Loaded, Money, NewShipment,
+    Notification, OrderAggregate, OrderSpec, Refusal, ShipmentEdit, Skipped, Step, StockAction,
+    StockMove, Workflow, RELEASED_TAG, SYSTEM_ROLE,
 };
 
 /// Storage: the [`store::Store`] trait, its backends, and the on-disk layout.

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 impl Store {
     /// A store on the example workflow `rules/examples/{example}.yaml`, with order ORD-1 of 2 MUG.
-    fn example(example: &str) -> Store {
+    pub(crate) fn example(example: &str) -> Store {
         let mut run = Store::new();
         run.rules = Some(
             format!(
@@ -19,7 +19,7 @@ impl Store {
         run
     }
 
-    fn states(&self) -> Value {
+    pub(crate) fn states(&self) -> Value {
         let out = self.ok(&["--json", "order", "show", "ORD-1"]);
         serde_json::from_str::<Value>(&out).unwrap()["order"]["states"].clone()
     }
@@ -45,83 +45,6 @@ fn every_example_checks_clean() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-}
-
-#[test]
-fn a_sylius_style_order_is_checked_out_paid_shipped_and_fulfilled() {
-    let run = Store::example("sylius");
-    assert_eq!(
-        run.states(),
-        serde_json::json!({"order": "cart", "payment": "cart", "shipping": "cart"})
-    );
-    run.ok(&["--as", "customer", "order", "fire", "ORD-1", "checkout"]);
-    assert_eq!(
-        run.states(),
-        serde_json::json!({"order": "new", "payment": "awaiting_payment", "shipping": "ready"})
-    );
-    run.ok(&[
-        "order",
-        "fire",
-        "ORD-1",
-        "capture",
-        "--input",
-        "amount=20.00",
-    ]);
-    run.ok(&[
-        "shipment",
-        "create",
-        "ORD-1",
-        "--item",
-        "l1:2",
-        "--tracking",
-        "T-1",
-    ]);
-    let out = run.ok(&["shipment", "fire", "SHP-1", "ship"]);
-    assert!(
-        out.contains("order ORD-1 order: new -> fulfilled (fulfill, system, auto)"),
-        "{out}"
-    );
-    assert_eq!(
-        run.states(),
-        serde_json::json!({"order": "fulfilled", "payment": "paid", "shipping": "shipped"})
-    );
-}
-
-/// Sylius cancels an order's payment and shipping where they still can be: a paid payment and
-/// a shipment that left stay as they are, and are listed as skipped.
-#[test]
-fn a_sylius_style_order_paid_and_partly_shipped_is_canceled_where_it_can_be() {
-    let run = Store::example("sylius");
-    run.ok(&["--as", "customer", "order", "fire", "ORD-1", "checkout"]);
-    run.ok(&[
-        "order",
-        "fire",
-        "ORD-1",
-        "capture",
-        "--input",
-        "amount=20.00",
-    ]);
-    for item in ["l1:1", "l1:1"] {
-        run.ok(&[
-            "shipment",
-            "create",
-            "ORD-1",
-            "--item",
-            item,
-            "--tracking",
-            "T-1",
-        ]);
-    }
-    run.ok(&["shipment", "fire", "SHP-1", "ship"]);
-    let out = run.ok(&["order", "fire", "ORD-1", "cancel"]);
-    assert!(out.contains("skipped cancel_payment"), "{out}");
-    assert!(out.contains("skipped cancel on shipment SHP-1"), "{out}");
-    assert!(out.contains("skipped cancel_shipping"), "{out}");
-    assert_eq!(
-        run.states(),
-        serde_json::json!({"order": "cancelled", "payment": "paid", "shipping": "partially_shipped"})
-    );
-    assert_eq!(run.shipment_state("SHP-2"), "cancelled");
 }
 
 #[test]

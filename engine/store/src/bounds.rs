@@ -48,9 +48,15 @@ impl Command {
     fn problem(&self) -> std::result::Result<(), String> {
         match self {
             Command::OrderCreate { .. } => Ok(()),
-            Command::OrderFire { id, event, .. } | Command::ShipmentFire { id, event, .. } => {
+            Command::OrderFire { id, event, .. }
+            | Command::ShipmentFire { id, event, .. }
+            | Command::PaymentFire { id, event, .. } => {
                 check_id("id", id)?;
                 check_id("event", event)
+            }
+            Command::PaymentCreate { order, payment } => {
+                check_id("order id", order)?;
+                payment.check()
             }
             Command::OrderNote { id, text } => {
                 check_id("order id", id)?;

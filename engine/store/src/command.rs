@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use waybill_workflow::model::limits::MAX_INPUT_BYTES;
-use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
+use waybill_workflow::model::{Customer, EntityRef, NewPayment, OrderSpec};
 use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Input, NewShipment, Refusal, ShipmentEdit, Step};
 
@@ -62,6 +62,25 @@ pub enum Command {
         /// The shipment id.
         id: String,
         /// The event.
+        event: String,
+        /// Input values for guards and effects.
+        #[serde(default)]
+        input: Input,
+    },
+    /// Add a payment to an order, in the initial state of every payment machine.
+    #[serde(rename = "payment.create")]
+    PaymentCreate {
+        /// The order id.
+        order: String,
+        /// The payment.
+        payment: NewPayment,
+    },
+    /// Fire an event on a payment.
+    #[serde(rename = "payment.fire")]
+    PaymentFire {
+        /// The payment id.
+        id: String,
+        /// The event (`EVENT`, or `MACHINE.EVENT`).
         event: String,
         /// Input values for guards and effects.
         #[serde(default)]
@@ -204,6 +223,8 @@ impl Command {
             Command::OrderEdit { .. } => "order.edit",
             Command::ShipmentCreate { .. } => "shipment.create",
             Command::ShipmentFire { .. } => "shipment.fire",
+            Command::PaymentCreate { .. } => "payment.create",
+            Command::PaymentFire { .. } => "payment.fire",
             Command::ShipmentEdit { .. } => "shipment.edit",
             Command::ShipmentDelete { .. } => "shipment.delete",
             Command::ShipmentSplit { .. } => "shipment.split",
@@ -327,7 +348,7 @@ pub struct Reply {
     /// For `shipment.split`: the proposal (with `dry_run`, nothing else happened).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposal: Option<waybill_split::Proposal>,
-    /// Shipments the command created.
+    /// Shipments (or the payment) the command created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created: Vec<String>,
     /// For `carrier.webhook`: what became of each event.

@@ -4,10 +4,11 @@
 //! |---|---|
 //! | `o/ORDER` | the order with its shipments ([`waybill_workflow::model::OrderAggregate`]) |
 //! | `s/SHIPMENT` | the id of the order the shipment belongs to |
+//! | `p/PAYMENT` | the id of the order the payment belongs to |
 //! | `h/ORDER/SEQ` | the history records of one command on that order or its shipments (SEQ is the first record's) |
 //! | `x/SEQ` | an outbox entry |
 //! | `k/KEY` | the stored result of a command with idempotency key KEY |
-//! | `m/NAME` | a counter (`seq`, `shipment`) |
+//! | `m/NAME` | a counter (`seq`, `shipment`, `payment`) |
 //! | `l/LOCATION` | a stock location |
 //! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
 //! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
@@ -27,6 +28,14 @@ pub const ORDERS: &[u8] = b"o/";
 pub fn shipment(id: &str) -> Vec<u8> {
     [b"s/", id.as_bytes()].concat()
 }
+
+/// The key of a payment's index entry.
+pub fn payment(id: &str) -> Vec<u8> {
+    [b"p/", id.as_bytes()].concat()
+}
+
+/// The prefix of every payment's index entry.
+pub const PAYMENTS: &[u8] = b"p/";
 
 /// The prefix of an order's history.
 pub fn history_of(order: &str) -> Vec<u8> {

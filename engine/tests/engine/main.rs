@@ -11,6 +11,7 @@ mod fuzz;
 mod hostile_strategies;
 mod model;
 mod order_list;
+mod payments;
 mod properties;
 mod rules_load;
 mod stock_properties;

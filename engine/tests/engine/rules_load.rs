@@ -2,7 +2,7 @@
 
 use waybill_engine::rules::{Diagnostic, Severity};
 use waybill_engine::Loaded;
-use waybill_engine::Workflow;
+use waybill_engine::{EventMatch, Workflow};
 
 const BASE: &str = "\
 version: 1
@@ -157,17 +157,28 @@ fn unknown_initial_state_is_an_error() {
 }
 
 #[test]
-fn duplicate_transition_names_in_one_scope_are_an_error() {
+fn machines_of_one_scope_may_share_an_event_name() {
     let src = format!(
         "{BASE}  parcel:\n    scope: shipment\n    initial: a\n    states: {{ a: {{}}, b: {{ final: true }} }}\n    transitions:\n      ship: {{ from: [a], to: b }}\n"
     );
-    let e = one_error(&src);
-    assert!(
-        e.message.contains("duplicate transition name `ship`"),
-        "{e}"
-    );
-    assert_eq!(e.path, "machines.parcel.transitions.ship");
-    assert_eq!(e.position.line, 27);
+    let loaded = Workflow::load(&src, "rules.yaml").expect("loads");
+    let workflow = loaded.workflow;
+    let scope = waybill_engine::rules::Scope::Shipment;
+    match workflow.find_event(scope, "ship") {
+        EventMatch::Ambiguous(choices) => assert_eq!(choices, ["shipment.ship", "parcel.ship"]),
+        other => panic!("{other:?}"),
+    }
+    match workflow.find_event(scope, "parcel.ship") {
+        EventMatch::Found(machine, t) => assert_eq!(
+            (machine.name.as_str(), t.event.as_str()),
+            ("parcel", "ship")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        workflow.find_event(scope, "parcel.deliver"),
+        EventMatch::Unknown
+    ));
 }
 
 #[test]
@@ -309,4 +320,23 @@ fn a_file_that_is_not_utf8_is_one_error_at_its_first_bad_byte() {
     assert_eq!(e.help.as_deref(), Some("save the rule file as UTF-8"));
     // Bytes that are UTF-8 load as the text would.
     assert!(Workflow::load_bytes(BASE.as_bytes(), "test.yaml").is_ok());
+}
+
+#[test]
+fn a_carrier_event_two_shipment_machines_have_must_name_its_machine() {
+    let parcel = "  parcel:\n    scope: shipment\n    initial: a\n    states: { a: {}, b: { final: true } }\n    transitions:\n      ship: { from: [a], to: b }\n";
+    let src = format!("{BASE}{parcel}carrier_events:\n  in_transit: [ship]\n");
+    let e = one_error(&src);
+    assert_eq!(e.path, "carrier_events.in_transit[0]");
+    assert!(
+        e.message
+            .contains("shipment, parcel all have a transition `ship`"),
+        "{e}"
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("name the machine: shipment.ship, parcel.ship")
+    );
+    let src = format!("{BASE}{parcel}carrier_events:\n  in_transit: [parcel.ship]\n");
+    assert!(load(&src).is_ok());
 }

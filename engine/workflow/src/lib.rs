@@ -17,7 +17,9 @@ pub mod model;
 pub mod rules;
 
 pub use compiled::GUARD_VARIABLES;
-pub use compiled::{graph, migrate, version_of, Guard, Loaded, Machine, Transition, Workflow};
+pub use compiled::{
+    graph, migrate, version_of, EventMatch, Guard, Loaded, Machine, Transition, Workflow,
+};
 pub use error::{BadInput, Error, Kind, Result};
 pub use lifecycle::views::{guard_host, shipment_tags};
 pub use lifecycle::{

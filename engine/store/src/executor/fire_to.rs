@@ -19,6 +19,7 @@ impl Executor {
     ) -> Result<Reply> {
         let mut agg = match &entity {
             EntityRef::Shipment(id) => self.shipment(id)?.0,
+            EntityRef::Payment(id) => self.payment(id)?.0,
             EntityRef::Order(id) | EntityRef::System(id) => self.order(id)?,
         };
         let event = self

@@ -12,8 +12,8 @@ impl Executor {
     /// is settled (no automatic transition would fire), money is within bounds (refunded ≤
     /// captured ≤ total), no line is allocated beyond what was ordered or returned beyond what
     /// shipped, every level's `reserved` equals its live reservations, available stock is never
-    /// negative, no live reservation belongs to a shipment that is gone, and no tracking number
-    /// of a carrier is on two live shipments.
+    /// negative, no live reservation belongs to a shipment that is gone, no tracking number
+    /// of a carrier is on two live shipments, and every payment is indexed under its order.
     pub fn check_invariants(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let orders = self.orders(&Default::default())?;
@@ -53,6 +53,14 @@ impl Executor {
                     "order {id}: refunded {} of {} captured",
                     agg.order.refunded, agg.order.captured
                 ));
+            }
+            for p in &agg.payments {
+                if self.payment_order(&p.id)?.as_deref() != Some(id) {
+                    problems.push(format!(
+                        "order {id}: payment {} is not indexed under the order",
+                        p.id
+                    ));
+                }
             }
             for line in &agg.order.spec.lines {
                 let held = self.lifecycle.allocated(agg, &line.id, None);

@@ -143,6 +143,10 @@ impl Executor {
                 .shipment_order(id)?
                 .map(Some)
                 .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found"))),
+            EntityRef::Payment(id) => self
+                .payment_order(id)?
+                .map(Some)
+                .ok_or_else(|| Error::bad_input(format!("payment `{id}` not found"))),
             EntityRef::System(_) => Ok(None),
         }
     }

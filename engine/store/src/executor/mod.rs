@@ -4,7 +4,7 @@
 //! - [`overlay`]: the group's pending writes, read through before the store, and the commit;
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`notifications`]: outbox entries, addressed to the customer, with their template data;
-//! - [`orders`], [`shipments`], [`stock`], [`carriers`]: the handlers, by area;
+//! - [`orders`], [`shipments`], [`payments`], [`stock`], [`carriers`]: the handlers, by area;
 //! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
 //! - [`queries`]: the read side; [`order_list`], [`shipment_list`]: searching every order;
 //! - [`invariants`]: `store check`.
@@ -20,6 +20,7 @@ mod notifications;
 mod order_list;
 mod orders;
 mod overlay;
+mod payments;
 mod queries;
 mod shipment_list;
 mod shipments;
@@ -188,6 +189,8 @@ impl Executor {
                 self.create_shipment(order, shipment, ctx)
             }
             Command::ShipmentFire { id, event, input } => self.fire_shipment(id, event, input, ctx),
+            Command::PaymentCreate { order, payment } => self.create_payment(order, payment, ctx),
+            Command::PaymentFire { id, event, input } => self.fire_payment(id, event, input, ctx),
             Command::ShipmentEdit {
                 id,
                 changes,

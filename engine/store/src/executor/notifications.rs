@@ -24,6 +24,12 @@ pub(super) fn customer_update(agg: &OrderAggregate, entity: &EntityRef, op: &str
                 .map(|s| s.states.clone())
                 .unwrap_or_default(),
         ),
+        EntityRef::Payment(id) => (
+            ORDER_UPDATED,
+            agg.payment(id)
+                .map(|p| p.states.clone())
+                .unwrap_or_default(),
+        ),
         EntityRef::Order(_) | EntityRef::System(_) => (ORDER_UPDATED, agg.order.states.clone()),
     };
     let state = states

@@ -22,6 +22,8 @@ pub(super) struct Group {
     pub history: Vec<(String, HistoryRecord)>,
     pub orders: HashMap<String, OrderAggregate>,
     pub shipments: HashMap<String, Option<String>>,
+    /// Payment id → its order.
+    pub payments: HashMap<String, String>,
     pub replies: HashMap<String, Remembered>,
     pub locations: HashMap<String, Location>,
     /// (carrier, normalized number) → its shipment, or none once forgotten.
@@ -44,6 +46,7 @@ impl Group {
         self.writes.extend(command.writes);
         self.orders.extend(command.orders);
         self.shipments.extend(command.shipments);
+        self.payments.extend(command.payments);
         self.replies.extend(command.replies);
         self.locations.extend(command.locations);
         self.tracking.extend(command.tracking);
@@ -63,6 +66,8 @@ pub(super) struct Counters {
     pub seq: u64,
     /// The number of the last shipment made.
     pub shipment: u64,
+    /// The number of the last payment made.
+    pub payment: u64,
 }
 
 impl Counters {
@@ -77,6 +82,7 @@ impl Counters {
         Ok(Counters {
             seq: counter("seq")?,
             shipment: counter("shipment")?,
+            payment: counter("payment")?,
         })
     }
 }
@@ -105,6 +111,10 @@ impl Executor {
             group.writes.push(Write::Put(
                 keys::counter("shipment"),
                 codec::encode(&self.counters.shipment),
+            ));
+            group.writes.push(Write::Put(
+                keys::counter("payment"),
+                codec::encode(&self.counters.payment),
             ));
         }
         self.store.write(group.writes)?;
@@ -143,6 +153,34 @@ impl Executor {
         self.command
             .writes
             .push(Write::Put(keys::shipment(id), codec::encode(&order)));
+    }
+
+    /// The id the next payment will get.
+    pub(super) fn payment_id(&self) -> String {
+        format!("PAY-{}", self.counters.payment + 1)
+    }
+
+    /// Indexes a new payment under its order, counting it.
+    pub(super) fn index_payment(&mut self, id: &str, order: &str) {
+        self.counters.payment += 1;
+        self.command.dirty_counters = true;
+        self.command
+            .payments
+            .insert(id.to_string(), order.to_string());
+        self.command
+            .writes
+            .push(Write::Put(keys::payment(id), codec::encode(&order)));
+    }
+
+    /// The order a payment belongs to.
+    pub(super) fn payment_order(&self, id: &str) -> Result<Option<String>> {
+        if let Some(order) = self.pending(|g| g.payments.get(id)) {
+            return Ok(Some(order.clone()));
+        }
+        self.store
+            .get(&keys::payment(id))?
+            .map(|bytes| codec::decode(&bytes, &format!("payment index `{id}`")))
+            .transpose()
     }
 
     /// Removes a shipment from the index.

@@ -6,7 +6,9 @@ use crate::error::{Error, Result};
 use crate::records::{HistoryRecord, OutboxEntry};
 use crate::{codec, keys};
 use std::collections::BTreeMap;
-use waybill_workflow::model::{Location, OrderAggregate, Reservation, Shipment, StockLevel};
+use waybill_workflow::model::{
+    Location, OrderAggregate, Payment, Reservation, Shipment, StockLevel,
+};
 use waybill_workflow::BadInput;
 
 /// Which orders `orders` lists.
@@ -39,6 +41,20 @@ impl Executor {
         let agg = self.order(&order)?;
         let shipment = agg.shipment(id).cloned().ok_or_else(not_found)?;
         Ok((agg, shipment))
+    }
+
+    /// A payment's order aggregate and the payment, or a "not found" error.
+    pub fn payment(&self, id: &str) -> Result<(OrderAggregate, Payment)> {
+        let not_found = || {
+            Error::bad_input_with(
+                format!("payment `{id}` not found"),
+                "`waybill payment list --order ID` shows an order's payments",
+            )
+        };
+        let order = self.payment_order(id)?.ok_or_else(not_found)?;
+        let agg = self.order(&order)?;
+        let payment = agg.payment(id).cloned().ok_or_else(not_found)?;
+        Ok((agg, payment))
     }
 
     /// Every stored order that passes `filter`, by id.

@@ -1,6 +1,6 @@
 //! Guards checked when the rules load, so they can't fail later: every field a guard reads
 //! through a view (`order.`, `payment.`, `shipment.`, `actor.`) must exist, with the state
-//! tags of `order.qty.TAG` / `order.count.TAG` and the machines of `order.states.MACHINE`
+//! tags of `order.qty.TAG` / `order.count.TAG` / `order.payments.TAG` and the machines of `order.states.MACHINE`
 //! declared; and the guard's value must be able to be true or false. It also collects the
 //! `input.NAME`s a guard reads, which the transition then accepts.
 
@@ -18,6 +18,8 @@ pub struct Known<'a> {
     pub shipment_machines: Vec<&'a str>,
     /// The tags of shipment states (`order.qty.TAG`, `order.count.TAG`).
     pub tags: Vec<&'a str>,
+    /// The tags of payment states (`order.payments.TAG`).
+    pub payment_tags: Vec<&'a str>,
 }
 
 /// The inputs a guard reads.
@@ -207,6 +209,7 @@ fn field(
     };
     let (names, what): (&[&str], &str) = match kind {
         FieldKind::Tags => (&known.tags, "state tag on a shipment state"),
+        FieldKind::PaymentTags => (&known.payment_tags, "state tag on a payment state"),
         FieldKind::States => (machines, "machine of that scope"),
         _ => return Ok(()),
     };
@@ -275,10 +278,12 @@ fn chain_kind(view: &str, segments: &[Segment]) -> Option<String> {
     let (_, kind) = fields.iter().find(|(f, _)| *f == first)?;
     match (kind, segments.len()) {
         (FieldKind::Bool, 1) | (FieldKind::Attrs, _) => None,
-        (FieldKind::Number, 1) | (FieldKind::Tags, 2) => describe("a number"),
+        (FieldKind::Number, 1) | (FieldKind::Tags | FieldKind::PaymentTags, 2) => {
+            describe("a number")
+        }
         (FieldKind::Text, 1) | (FieldKind::States, 2) => describe("text"),
         (FieldKind::List, 1) => describe("a list"),
-        (FieldKind::Tags | FieldKind::States, 1) => describe("a table"),
+        (FieldKind::Tags | FieldKind::PaymentTags | FieldKind::States, 1) => describe("a table"),
         _ => None,
     }
 }
@@ -308,6 +313,7 @@ mod tests {
             order_machines: vec!["order", "payment"],
             shipment_machines: vec!["shipment"],
             tags: vec!["shipped", "open"],
+            ..Known::default()
         };
         check(&ast, &known)
     }

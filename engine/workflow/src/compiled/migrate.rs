@@ -30,6 +30,11 @@ pub fn check(new: &Workflow, orders: &[OrderAggregate]) -> Vec<Stranded> {
             agg.shipments
                 .iter()
                 .map(|s| (EntityRef::Shipment(s.id.clone()), &s.states)),
+        )
+        .chain(
+            agg.payments
+                .iter()
+                .map(|p| (EntityRef::Payment(p.id.clone()), &p.states)),
         );
         for (entity, states) in entities {
             for (machine, state) in states {

@@ -111,6 +111,17 @@ impl Machine {
     }
 }
 
+/// What an event name given to `fire` names (see [`Workflow::find_event`]).
+#[derive(Debug)]
+pub enum EventMatch<'a> {
+    /// One transition of one machine.
+    Found(&'a Machine, &'a Transition),
+    /// No machine of the scope has it.
+    Unknown,
+    /// Several machines of the scope have it: the `MACHINE.EVENT` names to choose from.
+    Ambiguous(Vec<String>),
+}
+
 /// A loaded, validated and compiled rule file.
 #[derive(Debug)]
 pub struct Workflow {
@@ -124,6 +135,8 @@ pub struct Workflow {
     pub file: String,
     /// Tags declared on shipment-scoped states, for `order.qty.TAG` views.
     pub shipment_tags: Vec<String>,
+    /// Tags declared on payment-scoped states, for `order.payments.TAG` views.
+    pub payment_tags: Vec<String>,
     /// The host the guards were compiled for and run in: it knows only the guard views.
     pub host: Arc<ScriptHost>,
 }
@@ -202,13 +215,17 @@ impl Workflow {
         }
         inputs::resolve(&parsed.rules, &mut machines);
         let warnings = rules::lint::lint(&parsed);
-        let mut shipment_tags: Vec<String> = machines
-            .iter()
-            .filter(|m| m.scope == Scope::Shipment)
-            .flat_map(|m| m.states.values().flat_map(|s| s.tags.iter().cloned()))
-            .collect();
-        shipment_tags.sort();
-        shipment_tags.dedup();
+        let tags_of = |scope: Scope| {
+            let mut tags: Vec<String> = machines
+                .iter()
+                .filter(|m| m.scope == scope)
+                .flat_map(|m| m.states.values().flat_map(|s| s.tags.iter().cloned()))
+                .collect();
+            tags.sort();
+            tags.dedup();
+            tags
+        };
+        let (shipment_tags, payment_tags) = (tags_of(Scope::Shipment), tags_of(Scope::Payment));
         Ok(Loaded {
             workflow: Workflow {
                 rules: parsed.rules,
@@ -216,6 +233,7 @@ impl Workflow {
                 version: version_of(source),
                 file: file.to_string(),
                 shipment_tags,
+                payment_tags,
                 host,
             },
             warnings,
@@ -246,10 +264,32 @@ impl Workflow {
         self.machines.iter().filter(move |m| m.scope == scope)
     }
 
-    /// The machine of `scope` that has a transition named `event`.
-    pub fn machine_for_event(&self, scope: Scope, event: &str) -> Option<&Machine> {
-        self.machines_of(scope)
-            .find(|m| m.transition(event).is_some())
+    /// The machine and transition `event` names among the machines of `scope`: a plain event
+    /// name that one machine of the scope has, or `MACHINE.EVENT` (needed when several have it).
+    pub fn find_event(&self, scope: Scope, event: &str) -> EventMatch<'_> {
+        let having: Vec<&Machine> = self
+            .machines_of(scope)
+            .filter(|m| m.transition(event).is_some())
+            .collect();
+        match having.as_slice() {
+            [machine] => {
+                return EventMatch::Found(machine, machine.transition(event).expect("has it"))
+            }
+            [] => {}
+            many => {
+                return EventMatch::Ambiguous(
+                    many.iter().map(|m| format!("{}.{event}", m.name)).collect(),
+                )
+            }
+        }
+        let qualified = event.rsplit_once('.').and_then(|(machine, event)| {
+            let machine = self.machines_of(scope).find(|m| m.name == machine)?;
+            Some((machine, machine.transition(event)?))
+        });
+        match qualified {
+            Some((machine, transition)) => EventMatch::Found(machine, transition),
+            None => EventMatch::Unknown,
+        }
     }
 
     /// Whether `role` is declared.
@@ -299,22 +339,26 @@ fn known_names(rules: &RuleSet) -> guard_check::Known<'_> {
             .map(|(name, _)| name.as_str())
             .collect()
     };
-    let mut tags: Vec<&str> = rules
-        .machines
-        .values()
-        .filter(|m| m.scope == Scope::Shipment)
-        .flat_map(|m| {
-            m.states
-                .values()
-                .flat_map(|s| s.tags.iter().map(String::as_str))
-        })
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
+    let tags = |scope: Scope| {
+        let mut tags: Vec<&str> = rules
+            .machines
+            .values()
+            .filter(|m| m.scope == scope)
+            .flat_map(|m| {
+                m.states
+                    .values()
+                    .flat_map(|s| s.tags.iter().map(String::as_str))
+            })
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    };
     guard_check::Known {
         order_machines: of(Scope::Order),
         shipment_machines: of(Scope::Shipment),
-        tags,
+        tags: tags(Scope::Shipment),
+        payment_tags: tags(Scope::Payment),
     }
 }
 

@@ -255,6 +255,13 @@ impl Lifecycle {
                 &s.states,
                 &s.rules_version,
             )
+        }))
+        .chain(agg.payments.iter().map(|p| {
+            (
+                EntityRef::Payment(p.id.clone()),
+                &p.states,
+                &p.rules_version,
+            )
         }));
         for (entity, states, version) in entities {
             for (machine, state) in states {

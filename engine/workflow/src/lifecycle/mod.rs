@@ -18,7 +18,8 @@ pub use outcome::{
 use crate::compiled::Workflow;
 use crate::error::{Error, Result};
 use crate::model::{
-    limits::check_id, EntityRef, Order, OrderAggregate, OrderSpec, Shipment, ShipmentItem, Tracking,
+    limits::check_id, EntityRef, NewPayment, Order, OrderAggregate, OrderSpec, Payment, Shipment,
+    ShipmentItem, Tracking,
 };
 use crate::rules::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -193,6 +194,7 @@ impl Lifecycle {
             OrderAggregate {
                 order,
                 shipments: Vec::new(),
+                payments: Vec::new(),
             },
         );
         run.settle(actor)?;
@@ -249,6 +251,53 @@ impl Lifecycle {
             actor,
             "shipment.create",
         )?;
+        run.settle(actor)?;
+        *agg = run.agg;
+        Ok(run.applied)
+    }
+
+    /// Adds a payment with id `id` to the order, in the initial state of every payment machine:
+    /// bad input when the rules have no payment machine or the amount is above the order total.
+    pub fn add_payment(
+        &self,
+        agg: &mut OrderAggregate,
+        id: &str,
+        new: NewPayment,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Applied> {
+        let order_ref = EntityRef::Order(agg.order.spec.id.clone());
+        self.authorize("payment.create", &order_ref, actor)?;
+        check_id("payment id", id).map_err(Error::bad_input)?;
+        new.check().map_err(Error::bad_input)?;
+        if self.workflow.machines_of(Scope::Payment).next().is_none() {
+            return Err(Error::bad_input_with(
+                "these rules have no payment machine, so orders take no payments",
+                "add a machine with `scope: payment` (see the rule reference)",
+            ));
+        }
+        let total = agg.order.spec.total().unwrap_or_default();
+        if new.amount > total {
+            return Err(Error::bad_input(format!(
+                "a payment of {} is above the total {total} of order `{}`",
+                new.amount, agg.order.spec.id
+            )));
+        }
+        let payment = Payment {
+            id: id.to_string(),
+            order_id: agg.order.spec.id.clone(),
+            amount: new.amount,
+            method: new.method,
+            reference: new.reference,
+            states: self.workflow.initial_states(Scope::Payment),
+            attrs: BTreeMap::new(),
+            rules_version: self.workflow.version.clone(),
+            created_at: now,
+        };
+        let mut run = Run::new(&self.workflow, agg.clone());
+        run.agg.payments.push(payment);
+        run.changed();
+        run.enter_initial(&EntityRef::Payment(id.to_string()), actor, "payment.create")?;
         run.settle(actor)?;
         *agg = run.agg;
         Ok(run.applied)
@@ -358,10 +407,10 @@ impl Lifecycle {
         self.check_actor(actor)?;
         self.check_states(agg)?;
         let mut run = Run::new(&self.workflow, agg.clone());
-        let (_, transition) = run.resolve(target, event)?;
+        let found = run.resolve(target, event)?;
         let lines: Vec<&str> = agg.order.spec.lines.iter().map(|l| l.id.as_str()).collect();
-        transition.accepts.check(event, input, &lines)?;
-        run.fire(target, event, actor, input, true, 0)?;
+        found.1.accepts.check(event, input, &lines)?;
+        run.fire_transition(target, found, actor, input, true, 0)?;
         run.settle(actor)?;
         *agg = run.agg;
         Ok(run.applied)

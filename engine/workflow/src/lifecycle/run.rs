@@ -4,7 +4,7 @@
 use super::outcome::{Applied, Blocker, Refusal, Step};
 use super::views::{OrderFacts, ShipmentFacts, Views};
 use super::{Actor, Input, SYSTEM_ROLE};
-use crate::compiled::{Guard, Machine, Transition, Workflow};
+use crate::compiled::{EventMatch, Guard, Machine, Transition, Workflow};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate};
 use crate::rules::Scope;
@@ -109,6 +109,7 @@ impl<'a> Run<'a> {
     pub fn state_of(&self, entity: &EntityRef, machine: &Machine) -> Result<String> {
         let states = match entity {
             EntityRef::Shipment(id) => &self.shipment(id)?.states,
+            EntityRef::Payment(id) => &self.payment(id)?.states,
             EntityRef::Order(_) | EntityRef::System(_) => &self.agg.order.states,
         };
         Ok(states
@@ -123,7 +124,14 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))
     }
 
-    /// Finds the machine and transition `event` names for `entity`, or says it has none.
+    fn payment(&self, id: &str) -> Result<&crate::model::Payment> {
+        self.agg
+            .payment(id)
+            .ok_or_else(|| Error::bad_input(format!("payment `{id}` not found")))
+    }
+
+    /// Finds the machine and transition `event` names for `entity` (`EVENT`, or `MACHINE.EVENT`
+    /// when several machines of its scope have `EVENT`), or says it has none.
     pub fn resolve(
         &self,
         entity: &EntityRef,
@@ -131,21 +139,51 @@ impl<'a> Run<'a> {
     ) -> Result<(&'a Machine, &'a Transition)> {
         let scope = entity.scope();
         let workflow = self.workflow;
-        let machine = workflow.machine_for_event(scope, event).ok_or_else(|| {
-            let events: Vec<&str> = workflow
-                .machines_of(scope)
-                .flat_map(|m| m.transitions.iter().filter(|t| !t.auto))
-                .map(|t| t.event.as_str())
-                .collect();
-            Error::bad_input_with(
-                format!("unknown event `{event}` for {entity}"),
-                waybill_script::suggest::help(event, events.iter().copied()),
-            )
-        })?;
-        let transition = machine
-            .transition(event)
-            .expect("machine_for_event found it");
-        Ok((machine, transition))
+        match workflow.find_event(scope, event) {
+            EventMatch::Found(machine, transition) => Ok((machine, transition)),
+            EventMatch::Ambiguous(choices) => Err(Error::bad_input_with(
+                format!(
+                    "event `{event}` is ambiguous for {entity}: {} machines have it",
+                    choices.len()
+                ),
+                format!("name the machine: {}", choices.join(", ")),
+            )),
+            EventMatch::Unknown => {
+                let events: Vec<String> = workflow
+                    .machines_of(scope)
+                    .flat_map(|m| m.transitions.iter().filter(|t| !t.auto))
+                    .map(|t| t.event.clone())
+                    .collect();
+                Err(Error::bad_input_with(
+                    format!("unknown event `{event}` for {entity}"),
+                    waybill_script::suggest::help(event, events.iter().map(String::as_str)),
+                ))
+            }
+        }
+    }
+
+    /// Fires `transition` of `machine` on `entity` (as found by [`Run::resolve`]). `by_hand` is
+    /// false for cascades and automatic steps, which run as `system` and skip the role check.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fire_transition(
+        &mut self,
+        entity: &EntityRef,
+        (machine, transition): (&Machine, &Transition),
+        actor: &Actor,
+        input: &Input,
+        by_hand: bool,
+        depth: usize,
+    ) -> Result<()> {
+        let blockers = self.blockers(entity, machine, transition, actor, by_hand, input)?;
+        if !blockers.is_empty() {
+            return Err(Refusal {
+                entity: entity.clone(),
+                event: transition.event.clone(),
+                blockers,
+            }
+            .into());
+        }
+        self.apply(entity, machine, transition, actor, input, by_hand, depth)
     }
 
     /// Every reason `transition` may not fire on `entity` now, as `actor` (`None`: as the engine).
@@ -208,7 +246,7 @@ impl<'a> Run<'a> {
             order: self.order_facts(),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
-                EntityRef::Order(_) | EntityRef::System(_) => None,
+                EntityRef::Order(_) | EntityRef::Payment(_) | EntityRef::System(_) => None,
             },
             actor,
             input,
@@ -258,30 +296,6 @@ impl<'a> Run<'a> {
         Ok(true)
     }
 
-    /// Fires `event` on `entity`. `by_hand` is false for cascades and automatic steps, which
-    /// run as `system` and skip the role check.
-    pub fn fire(
-        &mut self,
-        entity: &EntityRef,
-        event: &str,
-        actor: &Actor,
-        input: &Input,
-        by_hand: bool,
-        depth: usize,
-    ) -> Result<()> {
-        let (machine, transition) = self.resolve(entity, event)?;
-        let blockers = self.blockers(entity, machine, transition, actor, by_hand, input)?;
-        if !blockers.is_empty() {
-            return Err(Refusal {
-                entity: entity.clone(),
-                event: event.to_string(),
-                blockers,
-            }
-            .into());
-        }
-        self.apply(entity, machine, transition, actor, input, by_hand, depth)
-    }
-
     /// Applies a transition whose blockers were checked: effects, then the state change.
     #[allow(clippy::too_many_arguments)]
     fn apply(
@@ -305,11 +319,20 @@ impl<'a> Run<'a> {
                     .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found")))?
                     .states
             }
+            EntityRef::Payment(id) => {
+                &mut self
+                    .agg
+                    .payment_mut(id)
+                    .ok_or_else(|| Error::bad_input(format!("payment `{id}` not found")))?
+                    .states
+            }
         };
         states.insert(machine.name.clone(), to.clone());
         self.changed();
-        if matches!(entity, EntityRef::Shipment(_)) {
-            self.check_returns(entity, &transition.event)?;
+        match entity {
+            EntityRef::Shipment(_) => self.check_returns(entity, &transition.event)?,
+            EntityRef::Payment(_) => self.check_captured(entity, &transition.event)?,
+            EntityRef::Order(_) | EntityRef::System(_) => {}
         }
         let role = if by_hand {
             actor.role.clone()
@@ -372,7 +395,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Fires automatic transitions, order machines first, then each shipment's, until none
+    /// Fires automatic transitions, order machines first, then each shipment's and each
+    /// payment's, until none
     /// fires. A guard that fails to run is an error, not a silent "no".
     pub fn settle(&mut self, actor: &Actor) -> Result<()> {
         let empty = Input::new();
@@ -383,6 +407,12 @@ impl<'a> Run<'a> {
                     .shipments
                     .iter()
                     .map(|s| EntityRef::Shipment(s.id.clone())),
+            );
+            entities.extend(
+                self.agg
+                    .payments
+                    .iter()
+                    .map(|p| EntityRef::Payment(p.id.clone())),
             );
             let mut fired = None;
             'search: for entity in &entities {

@@ -3,11 +3,14 @@
 //! Each view is a small custom Rhai type over a snapshot taken once per step, so a guard costs
 //! a few native getter calls, not a map built for every evaluation. Money is in minor units
 //! (cents) and quantities are integers, so guards compare exactly. `order.qty.TAG` sums the
-//! units of shipments whose state carries TAG, and `order.count.TAG` counts those shipments.
+//! units of shipments whose state carries TAG, and `order.count.TAG` counts those shipments;
+//! `order.payments.TAG` sums the amounts of payments whose state carries TAG. `payment.captured`
+//! and `payment.refunded` add the payments in states tagged `captured` and `refunded` to what
+//! the order's own `capture_payment` and `refund_payment` effects recorded.
 
 use super::{Actor, Input};
 use crate::compiled::{Guard, Workflow};
-use crate::model::{OrderAggregate, OrderKind, Shipment};
+use crate::model::{OrderAggregate, OrderKind, Payment, Shipment};
 use crate::rules::Scope;
 use rhai::{
     Array, Dynamic, EvalAltResult, ImmutableString, Map, Position, Scope as RhaiScope, INT,
@@ -29,6 +32,7 @@ pub struct OrderFacts {
     shipments: INT,
     qty: Counts,
     count: Counts,
+    payments: Counts,
     states: Names,
     partial_delivery: bool,
     shipping_method: Option<ImmutableString>,
@@ -70,6 +74,25 @@ impl OrderFacts {
                 }
             }
         }
+        let mut paid: Vec<(ImmutableString, INT)> = workflow
+            .payment_tags
+            .iter()
+            .map(|t| (t.as_str().into(), 0))
+            .collect();
+        let (mut captured, mut refunded) = (order.captured.0 as INT, order.refunded.0 as INT);
+        for payment in &agg.payments {
+            let amount = payment.amount.0 as INT;
+            for tag in payment_tags(workflow, payment) {
+                if let Some(i) = paid.iter().position(|(t, _)| t.as_str() == tag) {
+                    paid[i].1 += amount;
+                }
+                match tag {
+                    CAPTURED_TAG => captured += amount,
+                    REFUNDED_TAG => refunded += amount,
+                    _ => {}
+                }
+            }
+        }
         OrderFacts {
             id: spec.id.as_str().into(),
             kind: spec.kind.as_str(),
@@ -82,12 +105,13 @@ impl OrderFacts {
             shipments: agg.shipments.len() as INT,
             qty: Counts(Arc::new(qty)),
             count: Counts(Arc::new(count)),
+            payments: Counts(Arc::new(paid)),
             states: Names::of(&order.states),
             partial_delivery: spec.shipping.partial_delivery,
             shipping_method: spec.shipping.method.as_deref().map(Into::into),
             attrs: order.attrs.clone(),
-            captured: order.captured.0 as INT,
-            refunded: order.refunded.0 as INT,
+            captured,
+            refunded,
         }
     }
 }
@@ -189,9 +213,11 @@ pub enum FieldKind {
     Tags,
     /// The state per machine of the view's scope: `order.states.MACHINE`.
     States,
+    /// An amount per payment state tag: `order.payments.TAG`.
+    PaymentTags,
 }
 
-use FieldKind::{Attrs, Bool, List, Number, States, Tags, Text};
+use FieldKind::{Attrs, Bool, List, Number, PaymentTags, States, Tags, Text};
 
 /// The fields of `order` (the getters [`register`] gives `Order`).
 pub const ORDER_FIELDS: &[(&str, FieldKind)] = &[
@@ -207,6 +233,7 @@ pub const ORDER_FIELDS: &[(&str, FieldKind)] = &[
     ("shipments", Number),
     ("qty", Tags),
     ("count", Tags),
+    ("payments", PaymentTags),
     ("states", States),
     ("partial_delivery", Bool),
     ("shipping_method", Text),
@@ -274,6 +301,7 @@ fn register(engine: &mut rhai::Engine) {
         .register_get("shipments", |o: &mut OrderView| o.0.shipments)
         .register_get("qty", |o: &mut OrderView| o.0.qty.clone())
         .register_get("count", |o: &mut OrderView| o.0.count.clone())
+        .register_get("payments", |o: &mut OrderView| o.0.payments.clone())
         .register_get("states", |o: &mut OrderView| o.0.states.clone())
         .register_get("partial_delivery", |o: &mut OrderView| o.0.partial_delivery)
         .register_get("shipping_method", |o: &mut OrderView| {
@@ -412,6 +440,22 @@ pub fn shipment_tags<'w>(
             .unwrap_or_default()
     })
 }
+
+/// The tags of every payment-scoped state `payment` is in.
+pub fn payment_tags<'w>(
+    workflow: &'w Workflow,
+    payment: &'w Payment,
+) -> impl Iterator<Item = &'w str> {
+    workflow
+        .machines_of(Scope::Payment)
+        .filter_map(|m| m.states.get(payment.states.get(&m.name)?))
+        .flat_map(|s| s.tags.iter().map(String::as_str))
+}
+
+/// The tag of payment states whose payment's amount counts as captured (`payment.captured`).
+pub const CAPTURED_TAG: &str = "captured";
+/// The tag of payment states whose payment's amount counts as refunded (`payment.refunded`).
+pub const REFUNDED_TAG: &str = "refunded";
 
 fn json_map(items: &BTreeMap<String, serde_json::Value>) -> Map {
     items

@@ -89,7 +89,8 @@ pub struct InventoryModelDef {
     pub cutoff: Option<usize>,
 }
 
-/// What a machine is attached to: the order itself, or each of its shipments.
+/// What a machine is attached to: the order itself, each of its shipments, or each of its
+/// payments.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
@@ -98,6 +99,8 @@ pub enum Scope {
     Order,
     /// One instance per shipment.
     Shipment,
+    /// One instance per payment.
+    Payment,
 }
 
 /// One state machine.
@@ -114,7 +117,8 @@ pub struct MachineDef {
     pub roles: Option<Vec<String>>,
     /// The states, by name.
     pub states: IndexMap<String, StateDef>,
-    /// The transitions, by event name. Event names are unique among the machines of one scope.
+    /// The transitions, by event name. Machines of one scope may share an event name; a command
+    /// then names the one it means as `MACHINE.EVENT`.
     #[serde(default)]
     pub transitions: IndexMap<String, TransitionDef>,
 }
@@ -311,6 +315,7 @@ pub const COMMAND_OPS: &[&str] = &[
     "order.note_delete",
     "order.edit",
     "shipment.create",
+    "payment.create",
     "shipment.edit",
     "shipment.delete",
     "shipment.split",

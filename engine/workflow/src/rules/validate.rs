@@ -5,7 +5,6 @@
 use super::diagnostic::Diagnostic;
 use super::format::{EffectDef, Scope, COMMAND_OPS, SYSTEM_ROLE};
 use super::load::ParsedRules;
-use std::collections::HashMap;
 use waybill_script::suggest;
 
 /// Every error in the names of `parsed`, each with its position and a suggestion.
@@ -116,8 +115,6 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
         }
     }
 
-    // Event names must be unique within a scope: `order fire ID EVENT` must name one transition.
-    let mut events: HashMap<(Scope, &str), &str> = HashMap::new();
     for (name, machine) in &rules.machines {
         let base = format!("machines.{name}");
         let states: Vec<&str> = machine.states.keys().map(String::as_str).collect();
@@ -150,16 +147,6 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
         }
         for (event, t) in &machine.transitions {
             let tpath = format!("{base}.transitions.{event}");
-            if let Some(other) = events.insert((machine.scope, event), name) {
-                errors.push(parsed.error(
-                    &tpath,
-                    format!(
-                        "duplicate transition name `{event}`: machine `{other}` has one too, and both are {} machines",
-                        scope_name(machine.scope)
-                    ),
-                    Some("rename one of them; `fire` must know which machine an event belongs to".into()),
-                ));
-            }
             if t.from.is_empty() {
                 errors.push(parsed.error(
                     &format!("{tpath}.from"),
@@ -212,17 +199,32 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
             ));
         }
         for (i, event) in events.iter().enumerate() {
-            let known = rules
-                .machines
-                .values()
-                .filter(|m| m.scope == Scope::Shipment)
-                .any(|m| m.transitions.contains_key(event));
-            if !known {
-                let all: Vec<&str> = rules
+            let shipment_machines = || {
+                rules
                     .machines
-                    .values()
-                    .filter(|m| m.scope == Scope::Shipment)
-                    .flat_map(|m| m.transitions.keys().map(String::as_str))
+                    .iter()
+                    .filter(|(_, m)| m.scope == Scope::Shipment)
+            };
+            let having: Vec<&str> = shipment_machines()
+                .filter(|(_, m)| m.transitions.contains_key(event))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let qualified = event.rsplit_once('.').is_some_and(|(machine, event)| {
+                shipment_machines().any(|(n, m)| n == machine && m.transitions.contains_key(event))
+            });
+            if having.len() > 1 {
+                let choices: Vec<String> = having.iter().map(|m| format!("{m}.{event}")).collect();
+                errors.push(parsed.error(
+                    &format!("{path}[{i}]"),
+                    format!(
+                        "shipment machines {} all have a transition `{event}`",
+                        having.join(", ")
+                    ),
+                    Some(format!("name the machine: {}", choices.join(", "))),
+                ));
+            } else if having.is_empty() && !qualified {
+                let all: Vec<&str> = shipment_machines()
+                    .flat_map(|(_, m)| m.transitions.keys().map(String::as_str))
                     .collect();
                 errors.push(parsed.error(
                     &format!("{path}[{i}]"),
@@ -387,6 +389,7 @@ pub fn scope_name(scope: Scope) -> &'static str {
     match scope {
         Scope::Order => "order",
         Scope::Shipment => "shipment",
+        Scope::Payment => "payment",
     }
 }
 

@@ -47,6 +47,40 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// What the order's payments in states tagged `captured` add up to.
+    pub(super) fn captured_by_payments(&self) -> i64 {
+        self.agg
+            .payments
+            .iter()
+            .filter(|p| {
+                crate::lifecycle::views::payment_tags(self.workflow, p)
+                    .any(|t| t == crate::lifecycle::views::CAPTURED_TAG)
+            })
+            .map(|p| p.amount.0)
+            .sum()
+    }
+
+    /// What was captured (by `capture_payment` and by payments in `captured` states) never
+    /// exceeds the order total: a payment whose capture would go above it is refused.
+    pub(super) fn check_captured(&self, entity: &EntityRef, event: &str) -> Result<()> {
+        let total = self.agg.order.spec.total().unwrap_or_default();
+        let captured = Money(self.agg.order.captured.0 + self.captured_by_payments());
+        if captured <= total {
+            return Ok(());
+        }
+        Err(Refusal {
+            entity: entity.clone(),
+            event: event.to_string(),
+            blockers: vec![Blocker::Effect {
+                effect: "capture".into(),
+                message: format!(
+                    "{entity} would bring the captured amount to {captured}, above the order total {total}"
+                ),
+            }],
+        }
+        .into())
+    }
+
     /// Applies one effect, turning its failure into a refusal or an error.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run_effect(
@@ -98,19 +132,20 @@ impl Run<'_> {
         input: &Input,
         depth: usize,
     ) -> std::result::Result<(), EffectFailure> {
-        let order = &mut self.agg.order;
-        let total = order.spec.total().unwrap_or_default();
+        let total = self.agg.order.spec.total().unwrap_or_default();
         match effect {
             EffectDef::CapturePayment => {
                 let amount = positive_amount(input)?;
-                let after = order.captured.0 + amount.0;
+                let payments = self.captured_by_payments();
+                let order = &mut self.agg.order;
+                let after = order.captured.0 + payments + amount.0;
                 if after > total.0 {
                     return Err(EffectFailure::Blocked(format!(
                         "capturing {amount} would bring the captured amount to {}, above the order total {total}",
                         Money(after)
                     )));
                 }
-                order.captured = Money(after);
+                order.captured = Money(after - payments);
             }
             EffectDef::RefundPayment => self.refund(input)?,
             EffectDef::ReturnItems => self.return_items(input)?,
@@ -127,6 +162,10 @@ impl Run<'_> {
                     EntityRef::Order(_) | EntityRef::System(_) => &mut self.agg.order.attrs,
                     EntityRef::Shipment(id) => match self.agg.shipment_mut(id) {
                         Some(s) => &mut s.attrs,
+                        None => return Ok(()),
+                    },
+                    EntityRef::Payment(id) => match self.agg.payment_mut(id) {
+                        Some(p) => &mut p.attrs,
                         None => return Ok(()),
                     },
                 };
@@ -151,8 +190,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Fires a cascade's event on its targets: the order, the shipment itself, or every
-    /// shipment of the order (for a required cascade, those whose state allows the event). An
+    /// Fires a cascade's event on its targets: the order, the shipment or payment itself, or
+    /// every shipment or payment of the order (for a required cascade, those whose state allows the event). An
     /// optional cascade skips a target that can't take the event and lists it in the step of
     /// `event` on `entity` (an `enter` effect of a new entity's initial state has no step, so
     /// what it skips is not listed); a guard that fails to run is never skipped.
@@ -168,20 +207,26 @@ impl Run<'_> {
         let workflow = self.workflow;
         let machine = workflow.machine(&cascade.machine).expect("validated");
         let t = machine.transition(&cascade.event).expect("validated");
+        let fires = |states: &std::collections::BTreeMap<String, String>| {
+            states.get(&machine.name).is_some_and(|st| t.fires_from(st))
+        };
         let targets: Vec<EntityRef> = match (machine.scope, entity) {
             (Scope::Order, _) => vec![EntityRef::Order(self.agg.order.spec.id.clone())],
             (Scope::Shipment, EntityRef::Shipment(id)) => vec![EntityRef::Shipment(id.clone())],
-            (Scope::Shipment, EntityRef::Order(_) | EntityRef::System(_)) => self
+            (Scope::Payment, EntityRef::Payment(id)) => vec![EntityRef::Payment(id.clone())],
+            (Scope::Shipment, _) => self
                 .agg
                 .shipments
                 .iter()
-                .filter(|s| {
-                    cascade.optional
-                        || s.states
-                            .get(&machine.name)
-                            .is_some_and(|st| t.fires_from(st))
-                })
+                .filter(|s| cascade.optional || fires(&s.states))
                 .map(|s| EntityRef::Shipment(s.id.clone()))
+                .collect(),
+            (Scope::Payment, _) => self
+                .agg
+                .payments
+                .iter()
+                .filter(|p| cascade.optional || fires(&p.states))
+                .map(|p| EntityRef::Payment(p.id.clone()))
                 .collect(),
         };
         for target in targets {
@@ -210,7 +255,7 @@ impl Run<'_> {
                     continue;
                 }
             }
-            match self.fire(&target, &cascade.event, actor, input, false, depth + 1) {
+            match self.fire_transition(&target, (machine, t), actor, input, false, depth + 1) {
                 Ok(()) => {}
                 Err(Error::Refused(r)) => {
                     return Err(EffectFailure::Cascade(Blocker::Cascade {

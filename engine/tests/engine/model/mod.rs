@@ -1,24 +1,31 @@
 //! The model-based property test of the store (issue 12): random sequences over every
 //! state-changing command (create and place, split, shipments by hand, edits of items,
 //! location and tracking, delete, ship, deliver, cancel, return to sender, customer returns,
-//! capture, refund, order cancel), with retries of earlier commands under their idempotency
+//! capture, refund, order cancel, payments made, authorized, completed, failed, cancelled and
+//! refunded), with retries of earlier commands under their idempotency
 //! key, checked after every step against invariants recomputed from scratch:
 //!
 //! - stock is conserved (on hand + shipped − restocked = what was set) and never negative;
 //! - what each location has reserved equals the sum of its live shipments' lines;
 //! - every derived status (fulfillment, payment) equals a recompute from the aggregate;
-//! - money stays within bounds (0 ≤ refunded ≤ captured ≤ total);
+//! - money stays within bounds (0 ≤ refunded ≤ captured ≤ total, on the order and with its
+//!   payments counted in);
 //! - a retry replays its first reply and writes nothing;
 //! - `store check` finds nothing wrong.
 //!
 //! `PROPTEST_CASES` runs more cases than the default.
 
+mod expected;
+
 use crate::util::bare_loc;
+use expected::{expected_fulfillment, expected_payment, paid_in};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use waybill_engine::command::{Command, Executor, Reply, Request, Status};
-use waybill_engine::model::{Money, OrderAggregate, ReservationStatus, ShipmentItem, Tracking};
+use waybill_engine::model::{
+    Money, NewPayment, OrderAggregate, ReservationStatus, ShipmentItem, Tracking,
+};
 use waybill_engine::store::MemoryStore;
 use waybill_engine::{Input, Kind, Lifecycle, NewShipment, ShipmentEdit, Workflow};
 
@@ -71,6 +78,14 @@ enum Op {
     CancelOrder {
         order: usize,
     },
+    Pay {
+        order: usize,
+        cents: i64,
+    },
+    FirePayment {
+        payment: usize,
+        event: &'static str,
+    },
     /// Sends an earlier command again, with its idempotency key.
     Retry {
         back: usize,
@@ -88,6 +103,8 @@ const EVENTS: [&str; 8] = [
     "start_delivery",
 ];
 
+const PAYMENT_EVENTS: [&str; 5] = ["authorize", "complete", "fail", "cancel", "refund"];
+
 fn op() -> impl Strategy<Value = Op> {
     let shipment = 0..8usize;
     prop_oneof![
@@ -104,6 +121,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Capture { order, cents }),
         1 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Refund { order, cents }),
         1 => (0..ORDERS).prop_map(|order| Op::CancelOrder { order }),
+        2 => (0..ORDERS, 1..4000i64).prop_map(|(order, cents)| Op::Pay { order, cents }),
+        4 => (0..6usize, prop::sample::select(PAYMENT_EVENTS.to_vec()))
+            .prop_map(|(payment, event)| Op::FirePayment { payment, event }),
         2 => (1..6usize).prop_map(|back| Op::Retry { back }),
     ]
 }
@@ -217,6 +237,16 @@ impl World {
 
     fn orders(&self) -> Vec<OrderAggregate> {
         self.exec.orders(&Default::default()).unwrap()
+    }
+
+    fn payment_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .orders()
+            .iter()
+            .flat_map(|a| a.payments.iter().map(|p| p.id.clone()))
+            .collect();
+        ids.sort();
+        ids
     }
 
     fn shipment_ids(&self) -> Vec<String> {
@@ -343,68 +373,28 @@ fn apply(world: &mut World, op: &Op) {
         Op::Capture { order, cents } => fire_order(*order, "capture", amount(*cents)),
         Op::Refund { order, cents } => fire_order(*order, "refund", amount(*cents)),
         Op::CancelOrder { order } => fire_order(*order, "cancel", Input::new()),
+        Op::Pay { order, cents } => Command::PaymentCreate {
+            order: format!("O{order}"),
+            payment: NewPayment {
+                amount: Money(*cents),
+                method: "card".into(),
+                reference: None,
+            },
+        },
+        Op::FirePayment { payment, event } => {
+            let ids = world.payment_ids();
+            let Some(id) = ids.get(payment % ids.len().max(1)).cloned() else {
+                return;
+            };
+            Command::PaymentFire {
+                id,
+                event: event.to_string(),
+                input: Input::new(),
+            }
+        }
         Op::Retry { back } => return world.retry(*back),
     };
     let _ = world.send(command);
-}
-
-/// What the default rules' fulfillment status must be, recomputed from the shipments (the
-/// states tagged `open`, `ready`, `shipped`, `delivered`, `partially_delivered`).
-fn expected_fulfillment(agg: &OrderAggregate) -> &'static str {
-    let in_states = |states: &[&str]| -> (u64, u64) {
-        agg.shipments
-            .iter()
-            .filter(|s| states.contains(&s.states["shipment"].as_str()))
-            .fold((0, 0), |(n, q), s| {
-                (
-                    n + 1,
-                    q + s.items.iter().map(|i| u64::from(i.qty)).sum::<u64>(),
-                )
-            })
-    };
-    const SHIPPED: [&str; 7] = [
-        "shipped",
-        "in_transit",
-        "out_for_delivery",
-        "partially_delivered",
-        "delivered",
-        "failed_delivery",
-        "exception",
-    ];
-    let (open, _) = in_states(&["created", "processing"]);
-    let (_, ready) = in_states(&["processing"]);
-    let (_, shipped) = in_states(&SHIPPED);
-    let (_, delivered) = in_states(&["delivered"]);
-    let (partly, _) = in_states(&["partially_delivered"]);
-    let ordered: u64 = agg.order.spec.lines.iter().map(|l| u64::from(l.qty)).sum();
-    let returned = agg.order.returned_qty();
-    match () {
-        _ if returned >= ordered => "returned",
-        _ if returned > 0 => "partially_returned",
-        _ if delivered >= ordered => "delivered",
-        _ if delivered > 0 || partly > 0 => "partially_delivered",
-        _ if shipped >= ordered => "fulfilled",
-        _ if shipped > 0 => "partially_fulfilled",
-        _ if ready >= ordered => "dispatched",
-        _ if open > 0 => "in_progress",
-        _ => "unfulfilled",
-    }
-}
-
-/// What the default rules' payment status must be, from the money alone.
-fn expected_payment(agg: &OrderAggregate) -> &'static str {
-    let (total, captured, refunded) = (
-        agg.order.spec.total().unwrap(),
-        agg.order.captured,
-        agg.order.refunded,
-    );
-    match () {
-        _ if refunded > Money::ZERO && refunded >= captured => "refunded",
-        _ if refunded > Money::ZERO => "partially_refunded",
-        _ if captured > Money::ZERO && captured >= total => "paid",
-        _ if captured > Money::ZERO => "partially_paid",
-        _ => "unpaid",
-    }
 }
 
 /// `PROPTEST_CASES` if set, else `default`.
@@ -505,6 +495,14 @@ fn check(world: &World) -> Result<(), TestCaseError> {
                 agg.shipments
             );
         }
+        let captured = Money(agg.order.captured.0 + paid_in(agg, &["completed", "refunded"]).0);
+        prop_assert!(
+            captured <= total,
+            "{}: captured {} with payments, of {}",
+            id,
+            captured,
+            total
+        );
         let payment = agg.order.states["payment"].as_str();
         prop_assert_eq!(payment, expected_payment(agg), "{}: payment", id);
     }
