@@ -1,7 +1,7 @@
 //! `order list` and `shipment list`: the searches over every order, printed as they stream.
 
 use crate::args::Cli;
-use crate::list_args::{OrderListArgs, ShipmentListArgs};
+use crate::args::{OrderListArgs, ShipmentListArgs};
 use crate::open;
 use chrono::{DateTime, NaiveDate, Utc};
 use waybill_engine::command::{OrderQuery, OrderSort, ShipmentQuery};

@@ -29,7 +29,6 @@ mod carrier_cmd;
 mod demo;
 mod docs_cmd;
 mod exit;
-mod list_args;
 mod list_cmd;
 mod load;
 mod open;
