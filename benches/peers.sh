@@ -10,7 +10,8 @@
 # waybill's figures count what it does per shipment: the in-memory bench counts the shipment's
 # creation, its four events and the refused cancel (6); `apply` counts every command (creating
 # the order and the shipment, four events, the refused cancel: 7). The peers count the four
-# events and the refused cancel (5), creating their shipments outside the timed part.
+# events and the refused cancel (5), creating their shipments outside the timed part. The
+# one-flush-per-command pair runs a hundredth of the shipments (a flush costs milliseconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -53,12 +54,12 @@ rate() {
     transitions) "$PY" "$WORK/transitions_lifecycle.py" "$N" | grep -o '[0-9,]* events/s' | tr -d ',' | cut -d' ' -f1 ;;
     sqlite-batch|sqlite-each)
       local mode=${1#sqlite-} count=$N
-      [ "$mode" = each ] && count=$((N / 10))
+      [ "$mode" = each ] && count=$((N / 100))
       rm -f "$WORK/peer.db"*
       (cd "$WORK" && "$PY" transitions_sqlite.py "$count" "$mode") | grep -o '[0-9,]* durable' | tr -d ',' | cut -d' ' -f1 ;;
     apply-1000|apply-1)
       local group=${1#apply-} file="$WORK/lifecycle.jsonl"
-      if [ "$group" = 1 ]; then head -n $((N / 10 * 7)) "$WORK/lifecycle.jsonl" > "$WORK/lifecycle-each.jsonl"; file="$WORK/lifecycle-each.jsonl"; fi
+      if [ "$group" = 1 ]; then head -n $((N / 100 * 7)) "$WORK/lifecycle.jsonl" > "$WORK/lifecycle-each.jsonl"; file="$WORK/lifecycle-each.jsonl"; fi
       rm -rf "$WORK/data"
       # The refused cancels make `apply` exit 1; its summary line has the rate.
       { "$WAYBILL" --data "$WORK/data" --rules "$WORK/shipment_only.yaml" apply --group "$group" "$file" 2>&1 >/dev/null || true; } \
