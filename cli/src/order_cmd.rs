@@ -32,27 +32,21 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             ))?;
             reply::finish(cli, reply)
         }
-        OrderCommand::Fire {
-            id,
-            event,
-            to,
-            input,
-            change,
-        } => {
-            let input = open::input(input)?;
-            let command = match (event, to) {
+        OrderCommand::Fire { id, fire } => {
+            let (id, input) = (id.clone(), open::input(&fire.input)?);
+            let command = match (&fire.event, &fire.to) {
                 (_, Some(to)) => Command::OrderFireTo {
-                    id: id.clone(),
+                    id,
                     to: to.clone(),
                     input,
                 },
                 (event, None) => Command::OrderFire {
-                    id: id.clone(),
+                    id,
                     event: event.clone().unwrap_or_default(),
                     input,
                 },
             };
-            open::change(cli, change, command)
+            open::change(cli, &fire.change, command)
         }
         OrderCommand::Note {
             id,

@@ -33,27 +33,21 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             };
             open::change(cli, change, command)
         }
-        ShipmentCommand::Fire {
-            id,
-            event,
-            to,
-            input,
-            change,
-        } => {
-            let input = open::input(input)?;
-            let command = match (event, to) {
+        ShipmentCommand::Fire { id, fire } => {
+            let (id, input) = (id.clone(), open::input(&fire.input)?);
+            let command = match (&fire.event, &fire.to) {
                 (_, Some(to)) => Command::ShipmentFireTo {
-                    id: id.clone(),
+                    id,
                     to: to.clone(),
                     input,
                 },
                 (event, None) => Command::ShipmentFire {
-                    id: id.clone(),
+                    id,
                     event: event.clone().unwrap_or_default(),
                     input,
                 },
             };
-            open::change(cli, change, command)
+            open::change(cli, &fire.change, command)
         }
         ShipmentCommand::Edit {
             id,

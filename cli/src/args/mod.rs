@@ -135,6 +135,23 @@ pub enum Command {
     Man,
 }
 
+/// What to fire: an event, or the transition into a state, with its input.
+#[derive(Debug, Args)]
+pub struct FireArgs {
+    /// The event.
+    #[arg(required_unless_present = "to")]
+    pub event: Option<String>,
+    /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first transition
+    /// into it that your role may fire and can fire now.
+    #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
+    pub to: Option<String>,
+    /// Input values, KEY=VALUE (repeatable).
+    #[arg(long = "input", value_name = "KEY=VALUE")]
+    pub input: Vec<String>,
+    #[command(flatten)]
+    pub change: Change,
+}
+
 /// How a command changes state: who acts, and its idempotency key.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Change {

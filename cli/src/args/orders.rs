@@ -1,7 +1,7 @@
 //! `waybill order ...` and `waybill payment ...`.
 
 use super::lists::OrderListArgs;
-use super::Change;
+use super::{Change, FireArgs};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -78,18 +78,8 @@ pub enum OrderCommand {
     Fire {
         /// The order id.
         id: String,
-        /// The event.
-        #[arg(required_unless_present = "to")]
-        event: Option<String>,
-        /// Instead of an event, the state to go to (STATE, or MACHINE=STATE): the first
-        /// transition into it that your role may fire and can fire now.
-        #[arg(long, value_name = "[MACHINE=]STATE", conflicts_with = "event")]
-        to: Option<String>,
-        /// Input values, KEY=VALUE (repeatable).
-        #[arg(long = "input", value_name = "KEY=VALUE")]
-        input: Vec<String>,
         #[command(flatten)]
-        change: Change,
+        fire: FireArgs,
     },
 }
 

@@ -5,14 +5,15 @@
 //! - [`journal`]: history, outbox and idempotency records, and saving a command's outcome;
 //! - [`notifications`]: outbox entries, addressed to the customer, with their template data;
 //! - [`orders`], [`shipments`], [`payments`], [`stock`], [`carriers`]: the handlers, by area;
-//! - [`notes`], [`fire_to`]: editing and deleting notes, firing into a state;
+//! - [`firing`]: events on orders, shipments and payments, and firing into a state;
+//! - [`notes`]: editing and deleting notes;
 //! - [`queries`]: the read side; [`order_list`], [`shipment_list`]: searching every order;
 //! - [`invariants`]: `store check`.
 
 mod carrier_events;
 mod carriers;
 mod context;
-mod fire_to;
+mod firing;
 mod invariants;
 mod journal;
 mod notes;
@@ -178,7 +179,9 @@ impl Executor {
     fn dispatch(&mut self, command: &Command, ctx: Ctx) -> Result<Reply> {
         match command {
             Command::OrderCreate { order } => self.create_order(order, ctx),
-            Command::OrderFire { id, event, input } => self.fire_order(id, event, input, ctx),
+            Command::OrderFire { id, event, input } => {
+                self.fire(EntityRef::Order(id.clone()), event, input, ctx)
+            }
             Command::OrderNote { id, text } => self.note_order(id, text, ctx),
             Command::OrderEdit {
                 id,
@@ -188,9 +191,13 @@ impl Executor {
             Command::ShipmentCreate { order, shipment } => {
                 self.create_shipment(order, shipment, ctx)
             }
-            Command::ShipmentFire { id, event, input } => self.fire_shipment(id, event, input, ctx),
+            Command::ShipmentFire { id, event, input } => {
+                self.fire(EntityRef::Shipment(id.clone()), event, input, ctx)
+            }
             Command::PaymentCreate { order, payment } => self.create_payment(order, payment, ctx),
-            Command::PaymentFire { id, event, input } => self.fire_payment(id, event, input, ctx),
+            Command::PaymentFire { id, event, input } => {
+                self.fire(EntityRef::Payment(id.clone()), event, input, ctx)
+            }
             Command::ShipmentEdit {
                 id,
                 changes,

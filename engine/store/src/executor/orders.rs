@@ -4,8 +4,8 @@ use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::{Error, Result};
 use waybill_workflow::model::{Customer, EntityRef, OrderSpec};
+use waybill_workflow::Applied;
 use waybill_workflow::BadInput;
-use waybill_workflow::{Applied, Input};
 
 impl Executor {
     /// `order.create`: a new order in every machine's initial state.
@@ -21,23 +21,6 @@ impl Executor {
             .create_order(order.clone(), ctx.actor, ctx.now)?;
         let entity = EntityRef::Order(order.id.clone());
         self.record_command(&agg, &entity, None, ctx);
-        self.save(agg, &applied, &entity, ctx)?;
-        Ok(Reply::ok(ctx.op, entity, &applied))
-    }
-
-    /// `order.fire`: an event on one of the order's machines.
-    pub(super) fn fire_order(
-        &mut self,
-        id: &str,
-        event: &str,
-        input: &Input,
-        ctx: Ctx,
-    ) -> Result<Reply> {
-        let mut agg = self.order(id)?;
-        let entity = EntityRef::Order(id.to_string());
-        let applied = self
-            .lifecycle
-            .fire(&mut agg, &entity, event, ctx.actor, input)?;
         self.save(agg, &applied, &entity, ctx)?;
         Ok(Reply::ok(ctx.op, entity, &applied))
     }

@@ -4,7 +4,6 @@ use super::{Ctx, Executor};
 use crate::command::Reply;
 use crate::error::Result;
 use waybill_workflow::model::{EntityRef, NewPayment};
-use waybill_workflow::Input;
 
 impl Executor {
     /// `payment.create`: a payment of the order, `PAY-N`.
@@ -28,22 +27,5 @@ impl Executor {
             created: vec![id],
             ..Reply::ok(ctx.op, entity, &applied)
         })
-    }
-
-    /// `payment.fire`: an event on one of the payment's machines.
-    pub(super) fn fire_payment(
-        &mut self,
-        id: &str,
-        event: &str,
-        input: &Input,
-        ctx: Ctx,
-    ) -> Result<Reply> {
-        let (mut agg, _) = self.payment(id)?;
-        let entity = EntityRef::Payment(id.to_string());
-        let applied = self
-            .lifecycle
-            .fire(&mut agg, &entity, event, ctx.actor, input)?;
-        self.save(agg, &applied, &entity, ctx)?;
-        Ok(Reply::ok(ctx.op, entity, &applied))
     }
 }

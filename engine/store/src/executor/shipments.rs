@@ -6,7 +6,7 @@ use crate::command::Reply;
 use crate::error::Result;
 use waybill_split::{Coordinator, SplitConfig};
 use waybill_workflow::model::{EntityRef, Tracking};
-use waybill_workflow::{Applied, Input, NewShipment, ShipmentEdit};
+use waybill_workflow::{Applied, NewShipment, ShipmentEdit};
 
 impl Executor {
     /// `shipment.create`: a shipment made by hand.
@@ -45,23 +45,6 @@ impl Executor {
         for (carrier, code) in codes {
             self.index_tracking(&carrier, &code, &id);
         }
-        Ok(Reply::ok(ctx.op, entity, &applied))
-    }
-
-    /// `shipment.fire`: an event on one of the shipment's machines.
-    pub(super) fn fire_shipment(
-        &mut self,
-        id: &str,
-        event: &str,
-        input: &Input,
-        ctx: Ctx,
-    ) -> Result<Reply> {
-        let (mut agg, _) = self.shipment(id)?;
-        let entity = EntityRef::Shipment(id.to_string());
-        let applied = self
-            .lifecycle
-            .fire(&mut agg, &entity, event, ctx.actor, input)?;
-        self.save(agg, &applied, &entity, ctx)?;
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
 
