@@ -74,10 +74,11 @@ impl Carriers {
     /// listed or the nearest suggested when it does not.
     pub fn check_known(&self, id: &str) -> Result<()> {
         waybill_script::check_name("carrier", id)?;
-        let ids = self.ids();
-        if ids.iter().any(|known| known == id) {
+        let library = self.library();
+        if library.contains(id) {
             return Ok(());
         }
+        let ids = library.names();
         Err(Error::bad_input_with(
             format!("no carrier `{id}`"),
             waybill_script::suggest::help(id, ids.iter().map(String::as_str)),

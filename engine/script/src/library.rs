@@ -121,6 +121,18 @@ impl Library {
         })
     }
 
+    /// Whether a script named `name` is there (a typed file, one in a folder, or a built-in),
+    /// without reading any: one look per folder, not a listing.
+    pub fn contains(&self, name: &str) -> bool {
+        check_name(self.kind, name).is_ok()
+            && (self.builtin.iter().any(|(n, _)| *n == name)
+                || self.is_typed(name)
+                || self
+                    .dirs
+                    .iter()
+                    .any(|d| d.join(format!("{name}.rhai")).is_file()))
+    }
+
     /// Whether `name` was a file the operator named (not a folder's or a built-in script).
     pub fn is_typed(&self, name: &str) -> bool {
         self.files
@@ -229,6 +241,8 @@ mod tests {
         assert_eq!(name, "mine");
         assert_eq!(typed.find("mine").unwrap().text, "fn h() { 3 }");
         assert!(typed.is_typed("mine") && !typed.is_typed("shipped"));
+        assert!(typed.contains("mine") && typed.contains("shipped"));
+        assert!(!typed.contains("nope") && !typed.contains("../mine"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

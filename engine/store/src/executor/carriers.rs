@@ -223,8 +223,8 @@ impl Executor {
         Ok(Reply::ok(ctx.op, entity, &applied))
     }
 
-    /// Normalizes tracking codes ([`tracking::normalize`]); checks those of a carrier with an
-    /// adapter against its pattern and check digit, filling in their tracking URL; and refuses a
+    /// Normalizes tracking codes ([`tracking::normalize`]); checks those of a carrier (known:
+    /// [`Command::check`](crate::Command::check) refused the others) against its pattern and check digit, filling in their tracking URL; and refuses a
     /// number that another live shipment of the same carrier carries. `shipment` is the shipment
     /// that will carry them, `carrier` the carrier of a code that names none.
     pub(super) fn check_tracking_codes(
@@ -233,10 +233,9 @@ impl Executor {
         shipment: &str,
         carrier: Option<&str>,
     ) -> Result<()> {
-        let known = self.carriers.ids();
         for t in codes.iter_mut() {
             t.code = tracking::normalize(&t.code);
-            if let Some(c) = t.carrier.as_ref().filter(|c| known.contains(c)) {
+            if let Some(c) = &t.carrier {
                 let adapter = self.carriers.load(c)?;
                 adapter.check_tracking(&t.code).map_err(Error::bad_input)?;
                 if t.url.is_none() {
