@@ -294,4 +294,6 @@ fn bench_lifecycle_measures_any_rules() {
         err.contains("`ship` was meant to be refused after process, but it fired"),
         "{err}"
     );
+    let err = s.fails(2, &["bench", "lifecycle", "--shipments", "0"]);
+    assert!(err.contains("--shipments must be at least 1"), "{err}");
 }

@@ -216,3 +216,67 @@ fn a_line_that_is_not_text_gets_its_own_error_and_the_rest_runs() {
     assert_eq!(s.level("ams", "MUG"), (7, 0));
     assert_eq!(s.level("ams", "TEE"), (8, 0));
 }
+
+/// An idempotency key and a webhook's headers are bounded like any value from outside.
+#[test]
+fn keys_and_webhook_headers_are_bounded() {
+    let s = shop();
+    let long = "k".repeat(256);
+    refused_unchanged(
+        &s,
+        2,
+        &[
+            "stock",
+            "set",
+            "ams",
+            "MUG",
+            "3",
+            "--idempotency-key",
+            &long,
+        ],
+        "the idempotency key is 256 bytes long; at most 255 are allowed",
+    );
+    refused_unchanged(
+        &s,
+        2,
+        &[
+            "stock",
+            "set",
+            "ams",
+            "MUG",
+            "3",
+            "--idempotency-key",
+            "k\u{1b}1",
+        ],
+        "the idempotency key holds the control character",
+    );
+    let headers: serde_json::Map<String, Value> = (0..101)
+        .map(|i| (format!("h{i}"), Value::from("x")))
+        .collect();
+    let line = serde_json::json!({"op": "carrier.webhook", "carrier": "nationalpost",
+        "headers": headers, "body": "{}"});
+    let before = s.dump_text();
+    let (code, r) = apply(&s, &["--as", "carrier"], &line.to_string());
+    assert_eq!(code, 2, "{r:?}");
+    assert!(
+        r[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("the webhook has 101 headers; at most 100 are read"),
+        "{}",
+        r[0]
+    );
+    let line = serde_json::json!({"op": "carrier.webhook", "carrier": "nationalpost",
+        "headers": {"x-sig": "a\nb"}, "body": "{}"});
+    let (code, r) = apply(&s, &["--as", "carrier"], &line.to_string());
+    assert_eq!(code, 2, "{r:?}");
+    assert!(
+        r[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("header `x-sig` holds the control character"),
+        "{}",
+        r[0]
+    );
+    assert_eq!(before, s.dump_text());
+}
