@@ -43,25 +43,7 @@ fn step_line(step: &Step) -> String {
 /// invisible ones that reorder or hide text (bidirectional overrides, zero-width marks) are
 /// shown escaped, so a value can't forge a line or disguise itself.
 pub fn text(value: &str) -> std::borrow::Cow<'_, str> {
-    fn hidden(c: char) -> bool {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    }
-    if !value.chars().any(hidden) {
-        return value.into();
-    }
-    value
-        .chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
+    waybill_engine::model::limits::escape_hidden(value)
 }
 
 /// Every step and notification of an outcome, indented.

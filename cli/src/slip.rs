@@ -48,6 +48,7 @@ pub fn print(
     };
     match out {
         Some(path) => {
+            refuse_inside_store(path, &cli.data)?;
             std::fs::write(path, &bytes)
                 .map_err(|e| Error::bad_input(format!("cannot write {}: {e}", path.display())))?;
             errln!("wrote {}", path.display());
@@ -55,6 +56,25 @@ pub fn print(
         }
         None => crate::print::raw(&bytes),
     }
+}
+
+/// A slip is never written into the store's folder: it would overwrite what the store keeps
+/// there (a relative `--out` is an easy way to get there).
+fn refuse_inside_store(path: &Path, data: &Path) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(parent), Ok(data)) = (parent.canonicalize(), data.canonicalize()) else {
+        return Ok(());
+    };
+    if parent.starts_with(&data) {
+        return Err(Error::bad_input_with(
+            format!("{} is inside the store's folder", path.display()),
+            "write the slip somewhere else than --data",
+        ));
+    }
+    Ok(())
 }
 
 /// Formats of a packing slip.

@@ -286,3 +286,31 @@ fn bad_payment_input_exits_2_and_writes_nothing() {
     }
     assert_eq!(s.dump_text(), before, "bad input writes nothing");
 }
+
+/// No payment is taken for a canceled order: the rules' `payments.create_in` says where payments
+/// may be made, and a refusal writes only its record.
+#[test]
+fn a_canceled_order_takes_no_payment() {
+    let s = placed();
+    s.ok(&["order", "fire", "ORD-1", "cancel"]);
+    let before = s.dump_text();
+    let out = s.expect(
+        &[
+            "payment", "create", "ORD-1", "--amount", "5.00", "--method", "card",
+        ],
+        1,
+    );
+    assert!(
+        stderr(&out).contains("payments can't be made while order is `canceled`; the rules' `payments.create_in` allow order: draft, placed, approved"),
+        "{}",
+        stderr(&out)
+    );
+    let lasting = |dump: &str| -> Vec<String> {
+        dump.lines()
+            .filter(|l| !l.contains(r#""key":"h/"#) && !l.contains(r#""key":"m/seq""#))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(lasting(&before), lasting(&s.dump_text()));
+    assert!(payments(&s).is_empty());
+}

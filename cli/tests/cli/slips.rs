@@ -101,7 +101,11 @@ fn an_html_slip_escapes_customer_text_and_loads_nothing() {
     assert!(html.contains("@page"), "{html}");
     for external in ["<link", "src=", "url(", "@import"] {
         assert!(!html.contains(external), "{external} in:\n{html}");
-    }
+    } // A name that reorders text is shown with the override escaped, not obeyed.
+    s.ok(&["order", "edit", "ORD-1", "--name", "Eve\u{202e}nimda"]);
+    let html = s.ok(&["shipment", "slip", "SHP-1", "--format", "html"]);
+    assert!(!html.contains('\u{202e}'), "a raw override in:\n{html}");
+    assert!(html.contains("Eve\\u{202e}nimda"), "{html}");
 }
 
 #[test]
@@ -148,4 +152,33 @@ fn out_writes_the_file_and_an_unknown_shipment_is_bad_input() {
     assert!(err.contains("SHP-9"), "{err}");
     let err = s.fails(2, &["shipment", "slip", "SHP-1", "--format", "docx"]);
     assert!(err.contains("docx"), "{err}");
+}
+
+/// `--out` into the store's folder is refused and writes nothing: it would overwrite the store.
+#[test]
+fn a_slip_is_not_written_into_the_store() {
+    let s = shipped();
+    let before = s.dump_text();
+    let conf = s.data().join("conf");
+    let kept = std::fs::read(&conf).unwrap();
+    let err = s.fails(
+        2,
+        &["shipment", "slip", "SHP-1", "--out", conf.to_str().unwrap()],
+    );
+    assert!(err.contains("is inside the store's folder"), "{err}");
+    assert_eq!(std::fs::read(&conf).unwrap(), kept);
+    assert_eq!(before, s.dump_text());
+    let inner = s.data().join("labels").join("slip.txt");
+    std::fs::create_dir_all(inner.parent().unwrap()).unwrap();
+    s.fails(
+        2,
+        &[
+            "shipment",
+            "slip",
+            "SHP-1",
+            "--out",
+            inner.to_str().unwrap(),
+        ],
+    );
+    assert!(!inner.exists());
 }

@@ -28,10 +28,12 @@ ul.tracking { margin: 0; padding-left: 5mm; }
 @media screen { body { padding: 10mm; } }
 ";
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and attributes.
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and attributes, and
+/// characters that hide or reorder text shown as escapes
+/// ([`escape_hidden`](waybill_workflow::model::limits::escape_hidden)).
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in waybill_workflow::model::limits::escape_hidden(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -29,6 +29,10 @@ fn migrate_check_reports_orders_stranded_by_a_renamed_state() {
             "change_in: { order: [placed, approved] }",
             "change_in: { order: [submitted, approved] }",
         ),
+        (
+            "create_in: { order: [draft, placed, approved] }",
+            "create_in: { order: [draft, submitted, approved] }",
+        ),
     ] {
         assert_eq!(renamed.matches(from).count(), 1, "{from:?} in default.yaml");
         renamed = renamed.replace(from, to);

@@ -269,6 +269,7 @@ impl Lifecycle {
         let order_ref = EntityRef::Order(agg.order.spec.id.clone());
         self.authorize("payment.create", &order_ref, actor)?;
         check_id("payment id", id).map_err(Error::bad_input)?;
+        self.check_placement(agg, "payment.create", &order_ref)?;
         new.check().map_err(Error::bad_input)?;
         if self.workflow.machines_of(Scope::Payment).next().is_none() {
             return Err(Error::bad_input_with(

@@ -153,6 +153,33 @@ pub fn check_price(what: &str, price: Money) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `c` hides or reorders text where it is shown: a control character, a bidirectional
+/// override or isolate, a zero-width mark.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `value` with every [`is_hidden`] character shown escaped (`\u{202e}`, `\n`), so it can't
+/// forge a line or disguise itself wherever it is printed: the CLI's output, a packing slip.
+pub fn escape_hidden(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.chars().any(is_hidden) {
+        return value.into();
+    }
+    value
+        .chars()
+        .map(|c| {
+            if is_hidden(c) {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// `value` as a message shows it: quoted, escaped, and cut after 40 characters.
 pub fn shown(value: &str) -> String {
     let mut text: String = value

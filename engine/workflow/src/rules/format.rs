@@ -34,6 +34,10 @@ pub struct RuleSet {
     /// In which states of the order shipments may be made and changed (seed 000).
     #[serde(default, skip_serializing_if = "ShipmentRules::is_empty")]
     pub shipments: ShipmentRules,
+    /// In which states of the order payments may be made (`create_in`, for `payment.create`)
+    /// and fired (`change_in`, for `payment.fire`), in the same form as `shipments:`.
+    #[serde(default, skip_serializing_if = "ShipmentRules::is_empty")]
+    pub payments: ShipmentRules,
     /// The state machines, by name (e.g. `order`, `payment`, `fulfillment`, `shipment`).
     pub machines: IndexMap<String, MachineDef>,
     /// Inventory models (seed 004): which locations serve which markets, with which split

@@ -86,11 +86,13 @@ pub fn validate(parsed: &ParsedRules) -> Vec<Diagnostic> {
         .map(|(name, _)| name.as_str())
         .collect();
     for (kind, when) in [
-        ("create_in", &rules.shipments.create_in),
-        ("change_in", &rules.shipments.change_in),
+        ("shipments.create_in", &rules.shipments.create_in),
+        ("shipments.change_in", &rules.shipments.change_in),
+        ("payments.create_in", &rules.payments.create_in),
+        ("payments.change_in", &rules.payments.change_in),
     ] {
         for (machine, states) in when {
-            let path = format!("shipments.{kind}.{machine}");
+            let path = format!("{kind}.{machine}");
             let Some(def) = rules
                 .machines
                 .get(machine)
