@@ -19,8 +19,11 @@ pub fn run(cli: &Cli, cmd: &BenchCommand) -> Result<()> {
 }
 
 fn lifecycle(cli: &Cli, args: &BenchLifecycleArgs) -> Result<()> {
-    if args.shipments == 0 {
-        return Err(Error::bad_input("--shipments must be at least 1"));
+    const MAX_SHIPMENTS: usize = 10_000_000;
+    if args.shipments == 0 || args.shipments > MAX_SHIPMENTS {
+        return Err(Error::bad_input(format!(
+            "--shipments must be from 1 to {MAX_SHIPMENTS}"
+        )));
     }
     let engine = crate::load::engine(cli)?;
     let role = cli

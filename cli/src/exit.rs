@@ -37,9 +37,17 @@ pub fn report(cli: &Cli, err: &Error) -> i32 {
         // The error is being reported; a closed stdout leaves nothing more to do.
         let _ = crate::print::raw(format!("{detail}\n").as_bytes());
     } else {
+        // A message may quote what came in (an id, a name): what hides or reorders text is
+        // shown escaped, line by line, so it can't forge the terminal's output.
+        let text = err
+            .to_string()
+            .lines()
+            .map(|line| crate::print::text(line).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
         match err.domain() {
-            Some(Domain::Refused(_) | Domain::Rules(_)) => errln!("{err}"),
-            _ => errln!("error: {err}"),
+            Some(Domain::Refused(_) | Domain::Rules(_)) => errln!("{text}"),
+            _ => errln!("error: {text}"),
         }
     }
     code

@@ -161,7 +161,7 @@ fn amounts_follow_one_rule_on_every_entry_point() {
         );
         assert_eq!(before, s.dump_text());
     }
-    // A JSON number is read as written.
+    // A JSON number is read as the shortest decimal of its value.
     let file = s.file(
         "number.json",
         &order("ORD-6", "MUG").replace("\"10.00\"", "10.5"),
@@ -279,4 +279,24 @@ fn keys_and_webhook_headers_are_bounded() {
         r[0]
     );
     assert_eq!(before, s.dump_text());
+}
+
+/// An error that quotes what came in shows its control characters escaped, and an amount
+/// ending in a dot is not an amount.
+#[test]
+fn errors_quote_input_escaped() {
+    let s = shop();
+    let err = s.fails(2, &["order", "show", "X\u{1b}[31mRED"]);
+    assert!(!err.contains('\u{1b}'), "a raw escape: {err:?}");
+    assert!(err.contains("X\\u{1b}[31mRED"), "{err}");
+    let file = s.file(
+        "dot.json",
+        &order("ORD-4", "MUG").replace("\"10.00\"", "\"5.\""),
+    );
+    refused_unchanged(
+        &s,
+        2,
+        &["order", "create", &file],
+        "is not an amount of money",
+    );
 }

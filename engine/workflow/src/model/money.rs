@@ -13,7 +13,8 @@ impl Money {
 
     /// Parses `12`, `12.5` or `12.50`: digits with at most two decimals (every currency is
     /// kept in hundredths), a leading `-` allowed, nothing else: no spaces, no exponent, no
-    /// thousands separators. A JSON number follows the same rule, read as it is written.
+    /// thousands separators. A JSON number ([`Money::from_json`]) is read through its binary
+    /// value, as the shortest decimal that names it, and then follows the same rule.
     pub fn parse(text: &str) -> Result<Money, String> {
         let bad = || {
             format!(
@@ -27,6 +28,7 @@ impl Money {
         };
         let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
         if whole.is_empty()
+            || (digits.contains('.') && frac.is_empty())
             || frac.len() > 2
             || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit())
         {
@@ -89,7 +91,7 @@ mod tests {
         assert!(Money::parse("").is_err());
         assert!(Money::parse("99999999999999999999").is_err());
         for bad in [
-            " 12.50", "12.50 ", "1 000", "1e3", "12,50", "+3", "1.2.3", "-",
+            " 12.50", "12.50 ", "1 000", "1e3", "12,50", "+3", "1.2.3", "-", "5.",
         ] {
             assert!(Money::parse(bad).is_err(), "{bad:?}");
         }
