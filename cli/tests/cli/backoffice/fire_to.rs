@@ -163,8 +163,17 @@ fn order_fire_to() {
     let result: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(result["status"], "ok", "{result}");
     assert_eq!(s.state("ORD-1", "order"), "approved");
-    // canceled is a state of two machines: the first that can fire is the order's own cancel...
-    let reply = s.json(&["order", "fire", "ORD-1", "--to", "canceled"]);
+    // canceled is a state of two machines reached by hand: the caller names one, nothing else
+    // is guessed (the order's cancel cascades to shipments and payments)...
+    let before = s.dump_text();
+    let err = s.fails(2, &["order", "fire", "ORD-1", "--to", "canceled"]);
+    assert!(
+        err.contains("`canceled` is a state of several machines: order, fulfillment")
+            && err.contains("name the machine: order=canceled, fulfillment=canceled"),
+        "{err}"
+    );
+    assert_eq!(before, s.dump_text());
+    let reply = s.json(&["order", "fire", "ORD-1", "--to", "order=canceled"]);
     assert_eq!(reply["op"], "order.fire_to");
     assert_eq!(reply["steps"][0]["event"], "cancel", "{reply}");
     assert_eq!(s.state("ORD-1", "order"), "canceled");

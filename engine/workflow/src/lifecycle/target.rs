@@ -12,7 +12,8 @@ impl Lifecycle {
     /// several machines that have it), fired by `actor` with `input`: of the transitions fired
     /// by hand that lead there, in the order the rules write them, the first that can fire now.
     ///
-    /// A state the machines don't have is bad input. No transition by hand into it is a refusal
+    /// A state the machines don't have, or one that several machines reach by hand when no
+    /// machine is named, is bad input. No transition by hand into it is a refusal
     /// saying so; when none can fire, the refusal gives the blockers of each that `actor`'s
     /// role may fire (of each, if the role may fire none), or of the one.
     pub fn event_to(
@@ -45,6 +46,25 @@ impl Lifecycle {
             .filter(|(_, t)| t.to.as_deref() == Some(state))
             .collect();
         let by_hand: Vec<_> = into.iter().filter(|(_, t)| !t.auto).collect();
+        // Going to a state several machines reach by hand would pick one of them by the order
+        // the rules happen to be written in (an order's `cancel`, with its cascades, before
+        // fulfillment's): the caller names the machine.
+        let mut reaching: Vec<&str> = Vec::new();
+        for (m, _) in &by_hand {
+            if !reaching.contains(&m.name.as_str()) {
+                reaching.push(&m.name);
+            }
+        }
+        if machine.is_none() && reaching.len() > 1 {
+            let choices: Vec<String> = reaching.iter().map(|m| format!("{m}={state}")).collect();
+            return Err(Error::bad_input_with(
+                format!(
+                    "`{state}` is a state of several machines: {}",
+                    reaching.join(", ")
+                ),
+                format!("name the machine: {}", choices.join(", ")),
+            ));
+        }
         if by_hand.is_empty() {
             let message = if into.is_empty() {
                 format!("no transition leads to `{state}`")
