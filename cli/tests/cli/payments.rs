@@ -314,3 +314,25 @@ fn a_canceled_order_takes_no_payment() {
     assert_eq!(lasting(&before), lasting(&s.dump_text()));
     assert!(payments(&s).is_empty());
 }
+
+/// A refunded payment keeps nothing: after a full refund the order can be paid again, and the
+/// cap still holds for what is kept.
+#[test]
+fn an_order_refunded_in_full_can_be_paid_again() {
+    let s = placed();
+    let first = pay(&s, "100.00", "card");
+    fire(&s, &first, "complete");
+    fire(&s, &first, "refund");
+    assert_eq!(s.state("ORD-1", "payment"), "refunded");
+    let second = pay(&s, "100.00", "card");
+    let out = fire(&s, &second, "complete");
+    assert!(out.contains("payment: refunded -> paid"), "{out}");
+    let third = pay(&s, "1.00", "card");
+    let out = s.expect(&["payment", "fire", &third, "complete"], 1);
+    assert!(
+        stderr(&out)
+            .contains("would bring the captured amount to 101.00, above the order total 100.00"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -66,8 +66,9 @@ pub(super) fn expected_payment(agg: &OrderAggregate) -> &'static str {
     );
     match () {
         _ if refunded > Money::ZERO && refunded >= captured => "refunded",
+        // What is kept counts: an order refunded and paid again is paid.
+        _ if captured > Money::ZERO && captured.0 - refunded.0 >= total.0 => "paid",
         _ if refunded > Money::ZERO => "partially_refunded",
-        _ if captured > Money::ZERO && captured >= total => "paid",
         _ if captured > Money::ZERO => "partially_paid",
         _ => "unpaid",
     }

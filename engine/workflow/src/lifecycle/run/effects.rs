@@ -47,24 +47,27 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// What the order's payments in states tagged `captured` add up to.
+    /// What the order's payments keep: those in states tagged `captured` and not `refunded`.
     pub(super) fn captured_by_payments(&self) -> i64 {
+        use crate::lifecycle::views::{payment_tags, CAPTURED_TAG, REFUNDED_TAG};
         self.agg
             .payments
             .iter()
             .filter(|p| {
-                crate::lifecycle::views::payment_tags(self.workflow, p)
-                    .any(|t| t == crate::lifecycle::views::CAPTURED_TAG)
+                let tags: Vec<&str> = payment_tags(self.workflow, p).collect();
+                tags.contains(&CAPTURED_TAG) && !tags.contains(&REFUNDED_TAG)
             })
             .map(|p| p.amount.0)
             .sum()
     }
 
-    /// What was captured (by `capture_payment` and by payments in `captured` states) never
-    /// exceeds the order total: a payment whose capture would go above it is refused.
+    /// What is kept (captured by `capture_payment` and by payments in `captured` states, less
+    /// what went back) never exceeds the order total: a payment whose capture would go above it
+    /// is refused. A refunded payment keeps nothing, so the order can be paid again.
     pub(super) fn check_captured(&self, entity: &EntityRef, event: &str) -> Result<()> {
         let total = self.agg.order.spec.total().unwrap_or_default();
-        let captured = Money(self.agg.order.captured.0 + self.captured_by_payments());
+        let order = &self.agg.order;
+        let captured = Money(order.captured.0 - order.refunded.0 + self.captured_by_payments());
         if captured <= total {
             return Ok(());
         }
