@@ -38,7 +38,7 @@ pub struct Metadata {
 }
 
 /// A price for a service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rate {
     /// The carrier.
     pub carrier: String,
@@ -63,7 +63,7 @@ pub struct Label {
 }
 
 /// One status report from a carrier (a webhook or a tracking answer).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CarrierEvent {
     /// The carrier's id for the event, for dropping duplicates.
     pub event_id: String,
@@ -88,7 +88,7 @@ pub struct Adapter {
 
 /// What a user configures for a carrier (`--carrier-config FILE`): who it may call, and values
 /// its script reads with `carrier_config(name)`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CarrierConfig {
     /// Where its HTTP calls may go: `host[:port]` entries (`api.example.com`,

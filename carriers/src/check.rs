@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// How one function of an adapter did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The function.
     pub function: String,

@@ -123,7 +123,7 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
                 headers,
                 body,
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            let reply = open::run(cli, open::request(cli, change, command))?;
             if !cli.json {
                 for e in &reply.events {
                     outln!("event {e}");

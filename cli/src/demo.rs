@@ -39,6 +39,7 @@ impl Demo {
             role: Some(role.into()),
             acting_as: None,
             key: None,
+            caller: None,
         });
         match reply {
             Ok(r) if r.status == Status::Refused => {
@@ -145,6 +146,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             role: None,
             acting_as: None,
             key: None,
+            caller: None,
         })?;
     }
     for (location, sku, qty) in [

@@ -2,23 +2,13 @@
 
 use crate::args::Cli;
 use waybill_engine::workflow::Error as Domain;
-use waybill_engine::{Error, Kind};
+use waybill_engine::Error;
 
-/// Refused by the rules.
-pub const REFUSED: i32 = 1;
-/// Bad input or usage.
-pub const BAD_INPUT: i32 = 2;
-/// Storage or internal error.
-pub const INTERNAL: i32 = 3;
+pub use waybill_engine::status::{EXIT_BAD_INPUT as BAD_INPUT, EXIT_REFUSED as REFUSED};
 
-/// The exit code for `err`.
+/// The exit code for `err` (the façade's [`waybill_engine::status`] decides it).
 pub fn code(err: &Error) -> i32 {
-    match err.kind() {
-        Kind::Refused => REFUSED,
-        // A user's strategy or carrier script is theirs to fix, like a typo in the command.
-        Kind::BadInput | Kind::Script => BAD_INPUT,
-        Kind::Workflow | Kind::Storage => INTERNAL,
-    }
+    waybill_engine::status::exit_code(err.kind())
 }
 
 /// Prints `err` (as JSON with `--json`) and returns its exit code.

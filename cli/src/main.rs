@@ -38,6 +38,7 @@ mod payment_cmd;
 mod print;
 mod reply;
 mod rules_cmd;
+mod serve_cmd;
 mod shipment_cmd;
 mod slip;
 mod stock_cmd;
@@ -70,6 +71,8 @@ fn main() {
         Command::Man => docs_cmd::man(),
         Command::Apply(args) => apply_cmd::run(&cli, args),
         Command::Store(cmd) => store_cmd::run(&cli, cmd),
+        Command::Serve(args) => serve_cmd::serve(&cli, args),
+        Command::Token(cmd) => serve_cmd::token(&cli, cmd),
     };
     if let Err(err) = result {
         std::process::exit(exit::report(&cli, &err));

@@ -79,13 +79,25 @@ pub fn request(cli: &Cli, change: &Change, command: Command) -> Request {
         role: cli.role.clone(),
         acting_as: None,
         key: change.idempotency_key.clone(),
+        caller: None,
     }
 }
 
-/// Runs one state-changing command from the command line and prints its reply.
+/// Runs one state-changing command from the command line and prints its reply. While a
+/// `waybill serve` owns `--data`, the command is sent to it instead.
 pub fn change(cli: &Cli, change: &Change, command: Command) -> Result<()> {
-    let reply = executor(cli)?.run(request(cli, change, command))?;
+    let reply = run(cli, request(cli, change, command))?;
     crate::reply::finish(cli, reply)
+}
+
+/// Runs `request` on the server that owns `--data`, else on the store itself.
+pub fn run(cli: &Cli, request: Request) -> Result<waybill_engine::command::Reply> {
+    match waybill_server::client::Remote::find(&cli.data) {
+        Some(remote) => remote
+            .run(&request)
+            .map_err(waybill_server::Error::into_engine),
+        None => Ok(executor(cli)?.run(request)?),
+    }
 }
 
 /// `KEY=VALUE` pairs; values that look like numbers or booleans become them.

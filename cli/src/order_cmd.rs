@@ -22,14 +22,16 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
                 (load::read_text(file)?, file.display().to_string())
             };
             let order = OrderSpec::parse(&text, &source)?;
-            let mut exec = open::executor(cli)?;
-            let reply = exec.run(open::request(
+            let reply = open::run(
                 cli,
-                change,
-                Command::OrderCreate {
-                    order: Box::new(order),
-                },
-            ))?;
+                open::request(
+                    cli,
+                    change,
+                    Command::OrderCreate {
+                        order: Box::new(order),
+                    },
+                ),
+            )?;
             reply::finish(cli, reply)
         }
         OrderCommand::Fire { id, fire } => {

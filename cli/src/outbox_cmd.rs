@@ -36,11 +36,10 @@ pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
             Ok(())
         }
         OutboxCommand::Ack { id, change } => {
-            let reply = open::executor(cli)?.run(open::request(
+            let reply = open::run(
                 cli,
-                change,
-                Command::OutboxAck { id: *id },
-            ))?;
+                open::request(cli, change, Command::OutboxAck { id: *id }),
+            )?;
             reply::finish(cli, reply)
         }
     }

@@ -158,7 +158,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
                 carrier: carrier.clone(),
                 service: service.clone(),
             };
-            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            let reply = open::run(cli, open::request(cli, change, command))?;
             if !cli.json {
                 for e in &reply.events {
                     outln!("label: {e}");
@@ -167,11 +167,10 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             reply::finish(cli, reply)
         }
         ShipmentCommand::Void { id, change } => {
-            let reply = open::executor(cli)?.run(open::request(
+            let reply = open::run(
                 cli,
-                change,
-                Command::ShipmentVoid { id: id.clone() },
-            ))?;
+                open::request(cli, change, Command::ShipmentVoid { id: id.clone() }),
+            )?;
             reply::finish(cli, reply)
         }
         ShipmentCommand::Show { id } => {

@@ -28,11 +28,10 @@ pub fn location(cli: &Cli, cmd: &LocationCommand) -> Result<()> {
                 lng: *lng,
                 on_hold: *on_hold,
             };
-            let reply = open::executor(cli)?.run(open::request(
+            let reply = open::run(
                 cli,
-                change,
-                Command::LocationAdd { location },
-            ))?;
+                open::request(cli, change, Command::LocationAdd { location }),
+            )?;
             reply::finish(cli, reply)
         }
         LocationCommand::List => {

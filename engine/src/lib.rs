@@ -33,6 +33,7 @@ pub use waybill_workflow as workflow;
 pub use waybill_workflow::{model, rules};
 
 mod error;
+pub mod status;
 
 pub use error::{Error, Result};
 pub use waybill_workflow::{

@@ -5,6 +5,7 @@ mod bench;
 mod lists;
 mod orders;
 mod scripts;
+mod serve;
 mod shipments;
 mod stock;
 mod store;
@@ -13,6 +14,7 @@ pub use bench::*;
 pub use lists::*;
 pub use orders::*;
 pub use scripts::*;
+pub use serve::*;
 pub use shipments::*;
 pub use stock::*;
 pub use store::*;
@@ -123,6 +125,16 @@ pub enum Command {
     /// Look inside the store.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Serve the HTTP API over --data: one owner of the store, commands committed in groups.
+    ///
+    /// Every request names a token (`Authorization: Bearer TOKEN`, made with `waybill token
+    /// add`); errors are application/problem+json; GET /v1/openapi.json describes every route.
+    /// While it runs, other waybill commands on the same --data are sent to it. SIGTERM or
+    /// Ctrl-C stops it after the requests in flight are on disk.
+    Serve(ServeArgs),
+    /// API tokens of `waybill serve`: add, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Benchmarks that help you choose.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -46,7 +46,7 @@ use waybill_workflow::BadInput;
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One order line as a strategy sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SplitLine {
     /// Line id.
     pub id: String,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use waybill_workflow::model::ShipmentItem;
 
 /// Units to ship together from one location: one shipment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Package {
     /// The location.
     pub location: String,
@@ -14,7 +14,7 @@ pub struct Package {
 }
 
 /// How an order's unshipped units are divided.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Proposal {
     /// The packages (shipments to create).
     pub packages: Vec<Package>,

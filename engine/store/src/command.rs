@@ -9,7 +9,7 @@ use waybill_workflow::BadInput;
 use waybill_workflow::{Applied, Input, NewShipment, Refusal, ShipmentEdit, Step};
 
 /// A state-changing command, tagged by `op` (named after the CLI command).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", deny_unknown_fields)]
 pub enum Command {
     /// Create an order from an order file's content.
@@ -254,6 +254,8 @@ pub struct Request {
     pub acting_as: Option<String>,
     /// A repeat with the same key returns the first reply and changes nothing.
     pub key: Option<String>,
+    /// Who sends it, for the history (an HTTP token's name); never read from an apply line.
+    pub caller: Option<String>,
 }
 
 impl Request {
@@ -264,6 +266,7 @@ impl Request {
             role,
             acting_as: None,
             key: None,
+            caller: None,
         }
     }
 
@@ -307,12 +310,13 @@ impl Request {
             role: None,
             acting_as,
             key,
+            caller: None,
         })
     }
 }
 
 /// How a command ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Applied.
@@ -324,7 +328,7 @@ pub enum Status {
 }
 
 /// What a command did, as printed and as kept for idempotent repeats.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reply {
     /// How it ended.
     pub status: Status,
@@ -345,6 +349,9 @@ pub struct Reply {
     /// What went wrong, for errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What kind of failure an error was (`bad_input`, `not_found`, `storage`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<waybill_workflow::Kind>,
     /// For `shipment.split`: the proposal (with `dry_run`, nothing else happened).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposal: Option<waybill_split::Proposal>,
@@ -374,6 +381,7 @@ impl Reply {
                 .collect(),
             refusal: None,
             error: None,
+            kind: None,
             proposal: None,
             created: Vec::new(),
             events: Vec::new(),
@@ -391,6 +399,7 @@ impl Reply {
             notified: Vec::new(),
             refusal: Some(refusal),
             error: None,
+            kind: None,
             proposal: None,
             created: Vec::new(),
             events: Vec::new(),
@@ -408,6 +417,7 @@ impl Reply {
             notified: Vec::new(),
             refusal: None,
             error: Some(err.to_string()),
+            kind: Some(err.kind()),
             proposal: None,
             created: Vec::new(),
             events: Vec::new(),

@@ -6,7 +6,7 @@ use waybill_workflow::model::{Channel, EntityRef, Tracking};
 use waybill_workflow::{Actor, Blocker};
 
 /// One accepted transition or refused attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryRecord {
     /// Position in the store's history, increasing.
     pub seq: u64,
@@ -43,7 +43,7 @@ pub struct HistoryRecord {
 }
 
 /// A notification waiting for an integration to drain it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutboxEntry {
     /// Its id (position in the outbox).
     pub id: u64,
@@ -78,7 +78,7 @@ pub struct OutboxEntry {
 
 /// What a message template reads, all in one place: the order, the customer's name, the
 /// entity, the topic and the state reached, and a shipment's tracking codes and URLs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MessageData {
     /// The order id.
     #[serde(default)]
@@ -102,7 +102,7 @@ pub struct MessageData {
 
 /// The record kept under an idempotency key: the request it belongs to, by fingerprint, and
 /// the reply a repeat of that request gets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Remembered {
     /// [`Request::fingerprint`](crate::Request::fingerprint) of the request. Records written
     /// before fingerprints were kept have none, and answer any repeat.

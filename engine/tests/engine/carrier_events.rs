@@ -84,6 +84,7 @@ fn run(exec: &mut Executor, line: serde_json::Value) -> waybill_engine::Result<R
         role: Some(role.into()),
         acting_as: None,
         key: None,
+        caller: None,
     })?)
 }
 

@@ -14,6 +14,7 @@ fn request(command: Command) -> Request {
         role: Some("backoffice".into()),
         acting_as: None,
         key: None,
+        caller: None,
     }
 }
 

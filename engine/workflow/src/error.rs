@@ -7,12 +7,17 @@ use waybill_script::ScriptError;
 
 /// What kind of failure an error is, whatever crate raised it: what exit codes and HTTP
 /// statuses are chosen by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The rules refused the command.
     Refused,
     /// The command, a file or a name in it is wrong: the caller can fix it.
     BadInput,
+    /// The order, shipment, payment, location or outbox entry the command names does not exist.
+    NotFound,
     /// A script (guard, strategy, carrier) failed while running.
     Script,
     /// The workflow could not settle, or a guard of an automatic transition failed.
@@ -36,6 +41,14 @@ pub enum Error {
         /// What is wrong and where.
         message: String,
         /// How to fix it, if we can tell.
+        help: Option<String>,
+    },
+    /// The command names an order, shipment, payment, location or entry that does not exist.
+    #[error("{message}{}", help_suffix(.help))]
+    NotFound {
+        /// What was not found.
+        message: String,
+        /// Where to look for it, if we can tell.
         help: Option<String>,
     },
     /// A guard of an automatic transition failed to run, or automatic transitions did not settle.
@@ -63,6 +76,7 @@ impl Error {
         match self {
             Error::Refused(_) => Kind::Refused,
             Error::Rules(_) | Error::BadInput { .. } => Kind::BadInput,
+            Error::NotFound { .. } => Kind::NotFound,
             Error::Workflow(_) => Kind::Workflow,
             Error::Storage(_) => Kind::Storage,
         }
@@ -79,6 +93,14 @@ impl Error {
     /// A bad-input error with a hint (e.g. "did you mean ...").
     pub fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Error {
         Error::BadInput {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+
+    /// A "not found" error with where to look.
+    pub fn not_found(message: impl Into<String>, help: impl Into<String>) -> Error {
+        Error::NotFound {
             message: message.into(),
             help: Some(help.into()),
         }
@@ -116,6 +138,11 @@ pub trait BadInput: From<Error> {
     /// A bad-input error with a hint (e.g. "did you mean ...").
     fn bad_input_with(message: impl Into<String>, help: impl Into<String>) -> Self {
         Error::bad_input_with(message, help).into()
+    }
+
+    /// A "not found" error with where to look.
+    fn not_found(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::not_found(message, help).into()
     }
 }
 

@@ -139,14 +139,18 @@ impl Executor {
     pub(super) fn order_of(&self, entity: &EntityRef) -> Result<Option<String>> {
         match entity {
             EntityRef::Order(id) => Ok(Some(id.clone())),
-            EntityRef::Shipment(id) => self
-                .shipment_order(id)?
-                .map(Some)
-                .ok_or_else(|| Error::bad_input(format!("shipment `{id}` not found"))),
-            EntityRef::Payment(id) => self
-                .payment_order(id)?
-                .map(Some)
-                .ok_or_else(|| Error::bad_input(format!("payment `{id}` not found"))),
+            EntityRef::Shipment(id) => self.shipment_order(id)?.map(Some).ok_or_else(|| {
+                Error::not_found(
+                    format!("shipment `{id}` not found"),
+                    "`waybill shipment list --order ID` shows an order's shipments",
+                )
+            }),
+            EntityRef::Payment(id) => self.payment_order(id)?.map(Some).ok_or_else(|| {
+                Error::not_found(
+                    format!("payment `{id}` not found"),
+                    "`waybill payment list --order ID` shows an order's payments",
+                )
+            }),
             EntityRef::System(_) => Ok(None),
         }
     }
@@ -226,7 +230,10 @@ impl Executor {
         let added = self.layers().iter().any(|g| g.outbox_added.contains(&id));
         let removed = self.layers().iter().any(|g| g.outbox_removed.contains(&id));
         if removed || !(added || self.store.get(&keys::outbox(id))?.is_some()) {
-            return Err(Error::bad_input(format!("outbox entry {id} not found")));
+            return Err(Error::not_found(
+                format!("outbox entry {id} not found"),
+                "`waybill outbox list` shows the entries waiting",
+            ));
         }
         self.command.outbox_removed.push(id);
         self.command.writes.push(Write::Delete(keys::outbox(id)));

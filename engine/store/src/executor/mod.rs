@@ -145,7 +145,10 @@ impl Executor {
                 return Ok(reply);
             }
         }
-        let actor = Actor::role(&role);
+        let actor = Actor {
+            name: request.caller.clone(),
+            ..Actor::role(&role)
+        };
         let ctx = Ctx {
             op: request.command.op(),
             actor: &actor,

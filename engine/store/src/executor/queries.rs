@@ -22,7 +22,7 @@ impl Executor {
     /// The order with its shipments, or a "not found" error.
     pub fn order(&self, id: &str) -> Result<OrderAggregate> {
         self.find_order(id)?.ok_or_else(|| {
-            Error::bad_input_with(
+            Error::not_found(
                 format!("order `{id}` not found"),
                 "`waybill order list` shows the orders",
             )
@@ -32,7 +32,7 @@ impl Executor {
     /// A shipment's order aggregate and the shipment, or a "not found" error.
     pub fn shipment(&self, id: &str) -> Result<(OrderAggregate, Shipment)> {
         let not_found = || {
-            Error::bad_input_with(
+            Error::not_found(
                 format!("shipment `{id}` not found"),
                 "`waybill shipment list --order ID` shows an order's shipments",
             )
@@ -46,7 +46,7 @@ impl Executor {
     /// A payment's order aggregate and the payment, or a "not found" error.
     pub fn payment(&self, id: &str) -> Result<(OrderAggregate, Payment)> {
         let not_found = || {
-            Error::bad_input_with(
+            Error::not_found(
                 format!("payment `{id}` not found"),
                 "`waybill payment list --order ID` shows an order's payments",
             )
@@ -98,6 +98,16 @@ impl Executor {
             .collect()
     }
 
+    /// At most `limit` outbox entries with an id above `after`, oldest first: what a consumer
+    /// that has handled everything up to `after` gets next.
+    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>> {
+        self.store
+            .scan_page(keys::OUTBOX, Some(&keys::outbox(after)), limit)?
+            .iter()
+            .map(|(_, bytes)| codec::decode(bytes, "an outbox entry"))
+            .collect()
+    }
+
     /// A location, or a "not found" error with the nearest id.
     pub fn location(&self, id: &str) -> Result<Location> {
         if let Some(l) = self.pending(|g| g.locations.get(id)) {
@@ -107,7 +117,7 @@ impl Executor {
             Some(bytes) => codec::decode(&bytes, &format!("location `{id}`")),
             None => {
                 let ids: Vec<String> = self.locations()?.into_iter().map(|l| l.id).collect();
-                Err(Error::bad_input_with(
+                Err(Error::not_found(
                     format!("location `{id}` not found"),
                     waybill_script::suggest::help(id, ids.iter().map(String::as_str)),
                 ))

@@ -196,7 +196,10 @@ impl World {
         match &result {
             Ok(reply) => self.sent.push((request, reply.clone())),
             Err(e) => {
-                assert_eq!(e.kind(), Kind::BadInput, "{request:?}: {e}");
+                assert!(
+                    matches!(e.kind(), Kind::BadInput | Kind::NotFound),
+                    "{request:?}: {e}"
+                );
                 assert_eq!(
                     self.exec.dump().unwrap(),
                     before,

@@ -5,7 +5,7 @@ use crate::model::{EntityRef, OrderAggregate};
 use serde::Serialize;
 
 /// An entity the new rules don't fit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Stranded {
     /// The entity.
     pub entity: EntityRef,

@@ -41,7 +41,9 @@ pub use crate::rules::format::SYSTEM_ROLE;
 pub const RELEASED_TAG: &str = "released";
 
 /// Who acts: a role from the rules, and optionally a name for the history.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Actor {
     /// The role (`--as ROLE`).
     pub role: String,
@@ -64,7 +66,9 @@ impl Actor {
 pub type Input = BTreeMap<String, serde_json::Value>;
 
 /// A new shipment, as a user describes it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct NewShipment {
     /// The stock location it ships from.

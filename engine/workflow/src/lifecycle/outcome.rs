@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One transition that was applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Step {
     /// The entity whose machine moved.
     pub entity: EntityRef,
@@ -30,7 +30,7 @@ pub struct Step {
 }
 
 /// A target of an optional cascade that was skipped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     /// The entity the event would have fired on.
     pub entity: EntityRef,
@@ -43,7 +43,7 @@ pub struct Skipped {
 }
 
 /// A notification queued by a `notify` effect, kept in the outbox until drained.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notification {
     /// The topic named in the rules, e.g. `shipment_shipped`.
     pub topic: String,
@@ -61,7 +61,7 @@ pub struct Notification {
 }
 
 /// The four stock operations of seed 004.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StockAction {
     /// Hold stock for a shipment.
@@ -81,7 +81,7 @@ pub enum StockAction {
 }
 
 /// A stock effect requested for one shipment's items; the inventory applies it in the same write.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StockMove {
     /// What to do.
     pub action: StockAction,
@@ -94,7 +94,7 @@ pub struct StockMove {
 }
 
 /// Everything an accepted command did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Applied {
     /// Transitions applied, the requested one first, then cascaded and automatic ones.
     pub steps: Vec<Step>,
@@ -105,7 +105,7 @@ pub struct Applied {
 }
 
 /// Why a transition or command may not happen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Blocker {
     /// The machine is not in a state the transition fires from.
@@ -228,7 +228,7 @@ fn list(items: &[String]) -> String {
 }
 
 /// A refused command: what was attempted and every reason it may not happen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Refusal {
     /// The entity.
     pub entity: EntityRef,
@@ -267,7 +267,7 @@ impl fmt::Display for Refusal {
 }
 
 /// Whether an event can fire now, and if not, why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventCheck {
     /// The machine.
     pub machine: String,

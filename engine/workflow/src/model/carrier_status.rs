@@ -18,7 +18,7 @@ pub struct CarrierReport {
 }
 
 /// What happened to a parcel, in words common to every carrier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Normalized {
     /// A label exists; nothing moved yet.

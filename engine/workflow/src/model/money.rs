@@ -103,3 +103,17 @@ mod tests {
         assert!(Money::from_json(&serde_json::json!(12.505)).is_err());
     }
 }
+
+impl schemars::JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An amount: digits with at most 2 decimals and an optional `-`, as a string or a JSON number",
+            "type": ["string", "number"],
+            "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"
+        })
+    }
+}

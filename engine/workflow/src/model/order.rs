@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 /// What kind of order this is. Quotes and requests get no shipments; test orders are real
 /// orders flagged as tests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderKind {
     /// A customer order.
@@ -56,7 +58,7 @@ impl OrderKind {
 }
 
 /// Who ordered.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
     /// Display name.
@@ -97,7 +99,7 @@ impl Customer {
 }
 
 /// One order line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Line {
     /// Line id, unique within the order.
@@ -118,7 +120,7 @@ pub struct Line {
 }
 
 /// Where the order goes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// ISO 3166 two-letter country code.
@@ -145,7 +147,7 @@ fn yes() -> bool {
 }
 
 /// Shipping details (seed 000): method, pickup location, preferred date, partial delivery, carrier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {
     /// Shipping method, e.g. `standard`, `express`, `pickup`.
@@ -169,7 +171,7 @@ pub struct Shipping {
 
 /// An order as written in an order file (JSON or YAML). Every field but `id`, `lines` and
 /// `shipping.address.country` may be left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderSpec {
     /// Order id, unique in the store.
@@ -305,7 +307,7 @@ impl OrderSpec {
 }
 
 /// A note on an order (seed 002).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Note {
     /// When it was written.
     pub at: DateTime<Utc>,
@@ -320,7 +322,7 @@ pub struct Note {
 
 /// One refund (seed 002): the amount for the items, plus a shipping refund and an adjustment
 /// refund, less an adjustment fee. `total` is what went back, within what was captured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Refund {
     /// For the items.
     pub amount: Money,
@@ -335,7 +337,7 @@ pub struct Refund {
 }
 
 /// An order as the engine keeps it: the spec plus its machine states, money and returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Order {
     /// What the user wrote.
     pub spec: OrderSpec,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub const MAX_REFERENCE_LEN: usize = 255;
 
 /// A new payment, as a user describes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPayment {
     /// How much, above 0 and at most the order total.
@@ -41,7 +41,7 @@ impl NewPayment {
 }
 
 /// A payment and its machine states.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Payment {
     /// Payment id, unique in the store (`PAY-N`).
     pub id: String,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Some quantity of one order line in a shipment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShipmentItem {
     /// The order line id.
     pub line: String,
@@ -15,7 +15,7 @@ pub struct ShipmentItem {
 }
 
 /// A tracking code and who it belongs to (seed 000 "Track & Trace").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tracking {
     /// The tracking number.
     pub code: String,
@@ -28,7 +28,7 @@ pub struct Tracking {
 }
 
 /// A shipment and its machine states.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shipment {
     /// Shipment id, unique in the store.
     pub id: String,

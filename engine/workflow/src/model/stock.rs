@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A stock location (warehouse, store, pickup point).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// Location id.
@@ -29,7 +29,9 @@ pub struct Location {
 }
 
 /// Stock of one SKU at one location.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct StockLevel {
     /// Units on the shelf.
     pub on_hand: i64,
@@ -45,7 +47,7 @@ impl StockLevel {
 }
 
 /// Where one shipment line's stock is in its life (seed 004).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReservationStatus {
     /// Held at the location.
@@ -59,7 +61,7 @@ pub enum ReservationStatus {
 }
 
 /// The stock one shipment line holds or took.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reservation {
     /// The location.
     pub location: String,

@@ -1,0 +1,145 @@
+//! Starting and stopping the server: bind, write `serve.json`, serve until SIGTERM or Ctrl-C,
+//! then stop accepting, let the requests in flight finish (their groups committed), and
+//! remove `serve.json`.
+
+use crate::discovery::Discovery;
+use crate::error::{Error, Result};
+use crate::owner::Owner;
+use crate::problem::Problem;
+use crate::routes;
+use crate::state::AppState;
+use crate::tokens::{self, Watched};
+use aide::axum::ApiRouter;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::routing::get;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+use waybill_engine::command::Executor;
+use waybill_engine::model::limits::MAX_INPUT_BYTES;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen, `127.0.0.1:8080` (port 0: any free port).
+    pub listen: String,
+    /// The data folder the executor's store is in: `serve.json` goes there.
+    pub data: PathBuf,
+    /// The tokens file.
+    pub tokens: PathBuf,
+    /// The most commands committed with one flush.
+    pub group_max: usize,
+}
+
+/// Serves `exec` until SIGTERM or Ctrl-C. `ready` is told the base URL once requests are
+/// taken.
+pub fn serve(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .thread_name("waybill-http")
+        .build()
+        .map_err(|e| Error::Io(format!("cannot start the server's threads: {e}")))?;
+    runtime.block_on(run(config, exec, ready))
+}
+
+async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| Error::BadInput(format!("cannot listen on {}: {e}", config.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Io(format!("cannot tell where the server listens: {e}")))?;
+    let url = format!("http://{addr}");
+    let local = tokens::generate()?;
+    let watched = Watched::open(config.tokens.clone())?;
+    let (owner, running) = Owner::start(exec, config.group_max.max(1));
+    let (stop, stopping) = watch::channel(false);
+    let state = Arc::new(AppState {
+        owner,
+        tokens: Mutex::new(watched),
+        local_sha256: tokens::hash(&local),
+        stopping,
+    });
+    let app = router(state.clone());
+    let discovery = Discovery {
+        url: url.clone(),
+        pid: std::process::id(),
+        token: local,
+    };
+    discovery.write(&config.data)?;
+    ready(&url);
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            signal().await;
+            let _ = stop.send(true);
+        })
+        .await;
+    drop(state);
+    // Every request has been answered; the owner ends once the last handle to it is gone.
+    running.join();
+    discovery.remove(&config.data);
+    served.map_err(|e| Error::Io(format!("the server failed: {e}")))
+}
+
+/// Every route, the OpenAPI document at `/v1/openapi.json`, and a problem for any other path.
+pub fn router(state: Arc<AppState>) -> axum::Router {
+    let mut api = routes::docs::frame();
+    let app = ApiRouter::new()
+        .merge(routes::orders::routes())
+        .merge(routes::shipments::routes())
+        .merge(routes::payments::routes())
+        .merge(routes::stock::routes())
+        .merge(routes::outbox::routes())
+        .merge(routes::carriers::routes())
+        .merge(routes::commands::routes())
+        .finish_api(&mut api);
+    let document = Arc::new(serde_json::to_string_pretty(&api).expect("the document is JSON"));
+    app.route(
+        "/v1/openapi.json",
+        get(move || {
+            let document = document.clone();
+            async move {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    (*document).clone(),
+                )
+            }
+        }),
+    )
+    .fallback(|uri: axum::http::Uri| async move {
+        let mut problem = Problem::bad_request(format!(
+            "no route {}; GET /v1/openapi.json lists them",
+            uri.path()
+        ));
+        problem.status = 404;
+        problem.kind = "urn:waybill:not-found".into();
+        problem.title = "not found".into();
+        problem
+    })
+    .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES + 1))
+    .with_state(state)
+}
+
+/// Waits for SIGTERM or Ctrl-C.
+async fn signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

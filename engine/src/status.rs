@@ -1,0 +1,46 @@
+//! The one place that says what each [`Kind`] of failure answers: the CLI's exit code and the
+//! HTTP server's status. Both read it from here, so a refusal is exit 1 and 409 everywhere.
+
+use crate::Kind;
+
+/// Exit code: the rules refused the command.
+pub const EXIT_REFUSED: i32 = 1;
+/// Exit code: bad input or usage, a name that is not found, a script of the user's that failed.
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit code: storage or internal fault.
+pub const EXIT_INTERNAL: i32 = 3;
+
+/// The CLI's exit code for a failure of `kind`.
+pub fn exit_code(kind: Kind) -> i32 {
+    match kind {
+        Kind::Refused => EXIT_REFUSED,
+        // A user's strategy or carrier script is theirs to fix, like a typo in the command.
+        Kind::BadInput | Kind::NotFound | Kind::Script => EXIT_BAD_INPUT,
+        Kind::Workflow | Kind::Storage => EXIT_INTERNAL,
+    }
+}
+
+/// The HTTP status for a failure of `kind`: 409 refused by the rules, 400 bad input, 404 not
+/// found, 422 a script of the user's failed, 500 the workflow did not settle, 503 storage.
+pub fn http_status(kind: Kind) -> u16 {
+    match kind {
+        Kind::Refused => 409,
+        Kind::BadInput => 400,
+        Kind::NotFound => 404,
+        Kind::Script => 422,
+        Kind::Workflow => 500,
+        Kind::Storage => 503,
+    }
+}
+
+/// A short name of `kind`, as the `type` of an HTTP problem and the `kind` of a JSON error.
+pub fn name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Refused => "refused",
+        Kind::BadInput => "bad-input",
+        Kind::NotFound => "not-found",
+        Kind::Script => "script-failed",
+        Kind::Workflow => "workflow",
+        Kind::Storage => "storage",
+    }
+}
