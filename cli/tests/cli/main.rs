@@ -17,6 +17,7 @@ mod payments;
 mod pipes;
 mod rules;
 mod security;
+mod serve;
 mod slips;
 mod store;
 mod sylius;

@@ -1,6 +1,8 @@
 //! What the CLI tests share: a store in a temporary folder with the `waybill` binary pointed at
 //! it, the HTTP stub ([`http`], from waybill-testkit) and small output helpers.
 
+pub mod server;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -84,6 +86,24 @@ impl Store {
 
     pub fn run(&self, args: &[&str]) -> Output {
         self.command().args(args).output().unwrap()
+    }
+
+    /// The same command as [`Store::command`], as a process to spawn and leave running.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"));
+        for var in ENVIRONMENT {
+            cmd.env_remove(var);
+        }
+        cmd.current_dir(self.dir.path())
+            .arg("--data")
+            .arg(self.data());
+        if let Some(rules) = &self.rules {
+            cmd.arg("--rules").arg(rules);
+        }
+        if let Some(config) = &self.carrier_config {
+            cmd.arg("--carrier-config").arg(config);
+        }
+        cmd
     }
 
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {

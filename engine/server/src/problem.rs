@@ -135,4 +135,40 @@ impl IntoResponse for Problem {
 
 impl OperationOutput for Problem {
     type Inner = Problem;
+
+    fn operation_response(
+        ctx: &mut aide::generate::GenContext,
+        _operation: &mut aide::openapi::Operation,
+    ) -> Option<aide::openapi::Response> {
+        let json_schema = ctx.schema.subschema_for::<Problem>();
+        Some(aide::openapi::Response {
+            description: "A problem (RFC 9457): 400 bad input, 401 no or bad token, 403 role, \
+                          404 not found, 409 refused by the rules, 422 a script failed, \
+                          503 storage"
+                .into(),
+            content: [(
+                "application/problem+json".to_string(),
+                aide::openapi::MediaType {
+                    schema: Some(aide::openapi::SchemaObject {
+                        json_schema,
+                        example: None,
+                        external_docs: None,
+                    }),
+                    ..Default::default()
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ..Default::default()
+        })
+    }
+
+    fn inferred_responses(
+        ctx: &mut aide::generate::GenContext,
+        operation: &mut aide::openapi::Operation,
+    ) -> Vec<(Option<aide::openapi::StatusCode>, aide::openapi::Response)> {
+        Self::operation_response(ctx, operation)
+            .map(|r| vec![(None, r)])
+            .unwrap_or_default()
+    }
 }

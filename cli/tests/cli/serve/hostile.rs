@@ -1,0 +1,180 @@
+//! What an adversary sends: malformed bodies and queries, the wrong content type, too much,
+//! unknown routes, hostile ids. Each is a problem saying what and where, and the store is
+//! exactly as it was.
+
+use super::*;
+
+#[test]
+fn bad_requests_are_problems_and_leave_the_store_as_it_was() {
+    let (s, server, t) = shop();
+    let a = server.post(&t, "/v1/orders", order("ORD-1"));
+    assert_eq!(a.status, 201);
+    let t = Some(t.as_str());
+    let cases: Vec<(&str, String, String, Vec<(&str, &str)>, u16, &str)> = vec![
+        (
+            "POST",
+            "/v1/orders".into(),
+            "{not json".into(),
+            vec![],
+            400,
+            "the body",
+        ),
+        (
+            "POST",
+            "/v1/orders".into(),
+            r#"{"id": "X", "lines": [], "bogus": 1}"#.into(),
+            vec![],
+            400,
+            "bogus",
+        ),
+        (
+            "POST",
+            "/v1/orders".into(),
+            order("ORD-9").to_string(),
+            vec![("content-type", "text/plain")],
+            400,
+            "application/json",
+        ),
+        (
+            "POST",
+            "/v1/orders".into(),
+            json!({"id": "../../etc", "lines": []}).to_string(),
+            vec![],
+            400,
+            "",
+        ),
+        (
+            "POST",
+            "/v1/orders/ORD-1/events/place".into(),
+            r#"{"input": {"x": 1}, "extra": true}"#.into(),
+            vec![],
+            400,
+            "extra",
+        ),
+        (
+            "POST",
+            "/v1/orders/ORD-1/events/nope".into(),
+            "{}".into(),
+            vec![],
+            400,
+            "nope",
+        ),
+        (
+            "POST",
+            "/v1/orders/ORD-404/events/place".into(),
+            "{}".into(),
+            vec![],
+            404,
+            "ORD-404",
+        ),
+        (
+            "GET",
+            "/v1/orders?limit=abc".into(),
+            String::new(),
+            vec![],
+            400,
+            "limit",
+        ),
+        (
+            "GET",
+            "/v1/orders?limit=5000".into(),
+            String::new(),
+            vec![],
+            400,
+            "more than 1000",
+        ),
+        (
+            "GET",
+            "/v1/orders?state=placed".into(),
+            String::new(),
+            vec![],
+            400,
+            "MACHINE=STATE",
+        ),
+        (
+            "GET",
+            "/v1/orders?surprise=1".into(),
+            String::new(),
+            vec![],
+            400,
+            "surprise",
+        ),
+        (
+            "GET",
+            "/v1/outbox?wait=3600".into(),
+            String::new(),
+            vec![],
+            400,
+            "more than 60",
+        ),
+        (
+            "GET",
+            "/v1/nowhere".into(),
+            String::new(),
+            vec![],
+            404,
+            "no route /v1/nowhere",
+        ),
+        (
+            "GET",
+            format!("/v1/orders/{}", "A".repeat(5000)),
+            String::new(),
+            vec![],
+            404,
+            "not found",
+        ),
+        (
+            "PUT",
+            "/v1/stock/ams/MUG".into(),
+            r#"{"qty": -3}"#.into(),
+            vec![],
+            400,
+            "-3",
+        ),
+        (
+            "POST",
+            "/v1/commands".into(),
+            "\u{0}\u{1}".into(),
+            vec![("content-type", "application/x-ndjson")],
+            200,
+            "",
+        ),
+        (
+            "POST",
+            "/v1/carriers/nosuch/webhook".into(),
+            "{}".into(),
+            vec![],
+            400,
+            "nosuch",
+        ),
+    ];
+    drop(server);
+    let before = s.dump_text();
+    let server = s.serve();
+    for (method, path, body, headers, status, detail) in &cases {
+        let a = server.send(method, t, path, body, headers);
+        if *status == 200 {
+            assert_eq!(a.status, 200, "{method} {path}: {a:?}");
+            assert_eq!(a.body[0]["status"], "error", "{method} {path}: {a:?}");
+        } else {
+            problem(&a, *status, detail);
+        }
+    }
+    // Too much: more than 16 MiB is refused before it is read whole.
+    let huge = format!(
+        r#"{{"id": "ORD-2", "lines": [], "pad": "{}"}}"#,
+        "x".repeat(17 << 20)
+    );
+    let a = server.send("POST", t, "/v1/orders", &huge, &[]);
+    assert!(
+        a.status == 413 || a.status == 400,
+        "{} {:?}",
+        a.status,
+        a.content_type
+    );
+    let (code, _) = server.stop();
+    assert_eq!(code, Some(0));
+    let after = s.dump_text();
+    // Refusals are history; nothing here is one, so nothing at all was written.
+    assert_eq!(before, after, "a bad request wrote something");
+}
