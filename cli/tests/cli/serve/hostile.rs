@@ -4,13 +4,23 @@
 
 use super::*;
 
+/// A method, a path, a body, headers, the status and what the detail says.
+type Case<'a> = (
+    &'a str,
+    String,
+    String,
+    Vec<(&'a str, &'a str)>,
+    u16,
+    &'a str,
+);
+
 #[test]
 fn bad_requests_are_problems_and_leave_the_store_as_it_was() {
     let (s, server, t) = shop();
     let a = server.post(&t, "/v1/orders", order("ORD-1"));
     assert_eq!(a.status, 201);
     let t = Some(t.as_str());
-    let cases: Vec<(&str, String, String, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             "/v1/orders".into(),

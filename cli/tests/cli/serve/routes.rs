@@ -138,10 +138,7 @@ fn an_order_goes_from_checkout_to_delivery_over_http() {
         a.body["shipment"]["states"]["shipment"], "in_transit",
         "{a:?}"
     );
-    let a = server.get(
-        Some(t),
-        &format!("/v1/shipments?order=ORD-1&state=in_transit"),
-    );
+    let a = server.get(Some(t), "/v1/shipments?order=ORD-1&state=in_transit");
     assert_eq!(a.body["shipments"].as_array().unwrap().len(), 1, "{a:?}");
     let a = server.get(Some(t), &format!("/v1/shipments/{shp}/can"));
     assert!(a.body.as_array().is_some(), "{a:?}");
