@@ -5,12 +5,17 @@ use crate::args::{ApplyArgs, Cli};
 use crate::{exit, open};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::time::Instant;
-use waybill_engine::command::{Reply, Request};
+use waybill_engine::command::{Executor, Reply, Request};
+use waybill_server::client::Remote;
+
+/// The most lines sent to a server in one request (its limit).
+const MAX_LINES: usize = 10_000;
 use waybill_engine::model::limits::MAX_INPUT_BYTES;
 use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
 
-/// Runs `apply`. Exit status: 0 all ok, 1 some refused, 2 some lines were bad.
+/// Runs `apply`. Exit status: 0 all ok, 1 some refused, 2 some lines were bad. While a
+/// `waybill serve` owns `--data`, the lines go to it, a group per request.
 pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
     let reader: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(BufReader::new(std::io::stdin()))
@@ -19,30 +24,16 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
             .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", args.file.display())))?;
         Box::new(BufReader::new(file))
     };
-    let group_size = args.group.max(1);
-    let mut exec = open::executor(cli)?;
+    let mut target = match Remote::find(&cli.data) {
+        Some(remote) => Target::Remote(remote, Vec::new()),
+        None => Target::Local(Box::new(open::executor(cli)?)),
+    };
+    let group_size = args.group.clamp(1, MAX_LINES);
     let start = Instant::now();
     let mut pending: Vec<(usize, Reply)> = Vec::with_capacity(group_size);
     let mut counts = [0usize; 3];
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let flush_group = |exec: &mut waybill_engine::command::Executor,
-                       pending: &mut Vec<(usize, Reply)>,
-                       out: &mut dyn Write|
-     -> Result<()> {
-        exec.commit()?;
-        for (line, reply) in pending.drain(..) {
-            let mut value = serde_json::to_value(&reply).expect("JSON");
-            value
-                .as_object_mut()
-                .expect("object")
-                .insert("line".into(), line.into());
-            writeln!(out, "{value}")
-                .map_err(|e| Error::storage(format!("cannot write results: {e}")))?;
-        }
-        out.flush()
-            .map_err(|e| Error::storage(format!("cannot write results: {e}")))
-    };
     let mut lines = Lines::new(reader);
     let mut index = 0;
     loop {
@@ -52,43 +43,24 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
             Ok(None) => break,
             Err(e) => {
                 // What ran before the unreadable part is kept and reported.
-                flush_group(&mut exec, &mut pending, &mut out)?;
+                target.flush(cli, &mut pending, &mut counts, &mut out)?;
                 return Err(Error::bad_input(format!("cannot read line {index}: {e}")));
             }
         };
-        let line = match line {
+        match line {
             Line::Text(text) if text.trim().is_empty() => continue,
-            Line::Text(text) => text,
+            Line::Text(text) => target.take(cli, index, text, &mut pending, &mut counts)?,
             Line::Bad(why) => {
                 counts[2] += 1;
                 let e = waybill_engine::store::Error::bad_input(format!("line {index} {why}"));
                 pending.push((index, Reply::error("?", &e)));
-                continue;
             }
-        };
-        let reply = match Request::from_json(&line) {
-            Ok(request) => {
-                // The caller is whoever runs `apply`; a line's `as` is checked against it.
-                let request = Request {
-                    role: cli.role.clone(),
-                    ..request
-                };
-                let op = request.command.op();
-                match exec.execute(request) {
-                    Ok(reply) => reply,
-                    Err(e) if e.kind() == waybill_engine::Kind::Storage => return Err(e.into()),
-                    Err(e) => Reply::error(op, &e),
-                }
-            }
-            Err(e) => Reply::error("?", &e),
-        };
-        counts[reply.status as usize] += 1;
-        pending.push((index, reply));
-        if pending.len() >= group_size {
-            flush_group(&mut exec, &mut pending, &mut out)?;
+        }
+        if target.waiting(&pending) >= group_size {
+            target.flush(cli, &mut pending, &mut counts, &mut out)?;
         }
     }
-    flush_group(&mut exec, &mut pending, &mut out)?;
+    target.flush(cli, &mut pending, &mut counts, &mut out)?;
     let total: usize = counts.iter().sum();
     let secs = start.elapsed().as_secs_f64();
     errln!(
@@ -106,6 +78,96 @@ pub fn run(cli: &Cli, args: &ApplyArgs) -> Result<()> {
         std::process::exit(exit::REFUSED);
     }
     Ok(())
+}
+
+/// Where the lines run: on the store, or on the server that owns it (lines kept until their
+/// group is sent).
+enum Target {
+    Local(Box<Executor>),
+    Remote(Remote, Vec<(usize, String)>),
+}
+
+impl Target {
+    /// Runs (or, remotely, queues) line `index`.
+    fn take(
+        &mut self,
+        cli: &Cli,
+        index: usize,
+        text: String,
+        pending: &mut Vec<(usize, Reply)>,
+        counts: &mut [usize; 3],
+    ) -> Result<()> {
+        let exec = match self {
+            Target::Remote(_, queued) => {
+                queued.push((index, text));
+                return Ok(());
+            }
+            Target::Local(exec) => exec,
+        };
+        let reply = match Request::from_json(&text) {
+            Ok(request) => {
+                // The caller is whoever runs `apply`; a line's `as` is checked against it.
+                let request = Request {
+                    role: cli.role.clone(),
+                    ..request
+                };
+                let op = request.command.op();
+                match exec.execute(request) {
+                    Ok(reply) => reply,
+                    Err(e) if e.kind() == waybill_engine::Kind::Storage => return Err(e.into()),
+                    Err(e) => Reply::error(op, &e),
+                }
+            }
+            Err(e) => Reply::error("?", &e),
+        };
+        counts[reply.status as usize] += 1;
+        pending.push((index, reply));
+        Ok(())
+    }
+
+    /// How many lines wait for the group's end.
+    fn waiting(&self, pending: &[(usize, Reply)]) -> usize {
+        match self {
+            Target::Local(_) => pending.len(),
+            Target::Remote(_, queued) => queued.len() + pending.len(),
+        }
+    }
+
+    /// Ends the group: commits it (or sends it) and prints its results in line order.
+    fn flush(
+        &mut self,
+        cli: &Cli,
+        pending: &mut Vec<(usize, Reply)>,
+        counts: &mut [usize; 3],
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        match self {
+            Target::Local(exec) => exec.commit()?,
+            Target::Remote(remote, queued) if !queued.is_empty() => {
+                let body: String = queued.iter().map(|(_, t)| format!("{t}\n")).collect();
+                let replies = remote
+                    .commands(body, cli.role.as_deref())
+                    .map_err(waybill_server::Error::into_engine)?;
+                for ((index, _), reply) in queued.drain(..).zip(replies) {
+                    counts[reply.status as usize] += 1;
+                    pending.push((index, reply));
+                }
+                pending.sort_by_key(|(index, _)| *index);
+            }
+            Target::Remote(..) => {}
+        }
+        for (line, reply) in pending.drain(..) {
+            let mut value = serde_json::to_value(&reply).expect("JSON");
+            value
+                .as_object_mut()
+                .expect("object")
+                .insert("line".into(), line.into());
+            writeln!(out, "{value}")
+                .map_err(|e| Error::storage(format!("cannot write results: {e}")))?;
+        }
+        out.flush()
+            .map_err(|e| Error::storage(format!("cannot write results: {e}")))
+    }
 }
 
 /// One line of an apply file: its text, or why it can't be a command.

@@ -36,6 +36,7 @@ mod order_cmd;
 mod outbox_cmd;
 mod payment_cmd;
 mod print;
+mod reader;
 mod reply;
 mod rules_cmd;
 mod serve_cmd;

@@ -96,7 +96,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             open::change(cli, change, command)
         }
         OrderCommand::Show { id } => {
-            let agg = open::executor(cli)?.order(id)?;
+            let agg = crate::reader::open(cli)?.order(id)?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&agg).expect("JSON"));
             } else {
@@ -106,7 +106,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
         }
         OrderCommand::List(args) => crate::list_cmd::orders(cli, args),
         OrderCommand::History { id } => {
-            let records = open::executor(cli)?.history(id)?;
+            let records = crate::reader::open(cli)?.history(id)?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&records).expect("JSON"));
                 return Ok(());

@@ -9,7 +9,7 @@ use waybill_engine::Result;
 pub fn run(cli: &Cli, cmd: &OutboxCommand) -> Result<()> {
     match cmd {
         OutboxCommand::List => {
-            let entries = open::executor(cli)?.outbox()?;
+            let entries = crate::reader::open(cli)?.outbox()?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&entries).expect("JSON"));
             } else {

@@ -43,7 +43,7 @@ pub fn run(cli: &Cli, cmd: &PaymentCommand) -> Result<()> {
             open::change(cli, change, command)
         }
         PaymentCommand::Show { id } => {
-            let (_, payment) = open::executor(cli)?.payment(id)?;
+            let payment = crate::reader::open(cli)?.payment(id)?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&payment).expect("JSON"));
             } else {
@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, cmd: &PaymentCommand) -> Result<()> {
             Ok(())
         }
         PaymentCommand::List { order } => {
-            let agg = open::executor(cli)?.order(order)?;
+            let agg = crate::reader::open(cli)?.order(order)?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&agg.payments).expect("JSON"));
             } else {

@@ -174,7 +174,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
             reply::finish(cli, reply)
         }
         ShipmentCommand::Show { id } => {
-            let (_, shipment) = open::executor(cli)?.shipment(id)?;
+            let shipment = crate::reader::open(cli)?.shipment(id)?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&shipment).expect("JSON"));
             } else {

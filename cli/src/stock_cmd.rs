@@ -35,7 +35,7 @@ pub fn location(cli: &Cli, cmd: &LocationCommand) -> Result<()> {
             reply::finish(cli, reply)
         }
         LocationCommand::List => {
-            let locations = open::executor(cli)?.locations()?;
+            let locations = crate::reader::open(cli)?.locations()?;
             if cli.json {
                 outln!("{}", serde_json::to_string(&locations).expect("JSON"));
             } else {
@@ -76,7 +76,7 @@ pub fn stock(cli: &Cli, cmd: &StockCommand) -> Result<()> {
             open::change(cli, change, command)
         }
         StockCommand::Show { location, sku } => {
-            let exec = open::executor(cli)?;
+            let exec = crate::reader::open(cli)?;
             if let Some(l) = location {
                 exec.location(l)?;
             }

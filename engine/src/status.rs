@@ -33,6 +33,20 @@ pub fn http_status(kind: Kind) -> u16 {
     }
 }
 
+/// The kind of failure an HTTP status stands for (what [`http_status`] gives, read back), so a
+/// client of the server fails with the exit code the CLI would have given; 401 and 403 are bad
+/// input (a token or role to fix), any other status a storage fault.
+pub fn kind_of_status(status: u16) -> Kind {
+    match status {
+        409 => Kind::Refused,
+        400 | 401 | 403 => Kind::BadInput,
+        404 => Kind::NotFound,
+        422 => Kind::Script,
+        500 => Kind::Workflow,
+        _ => Kind::Storage,
+    }
+}
+
 /// A short name of `kind`, as the `type` of an HTTP problem and the `kind` of a JSON error.
 pub fn name(kind: Kind) -> &'static str {
     match kind {

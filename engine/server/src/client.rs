@@ -46,6 +46,44 @@ impl Remote {
         &self.discovery.url
     }
 
+    /// Sends apply lines (`body`, one JSON command per line) as `role` and returns one reply
+    /// per line, in order.
+    pub fn commands(&self, body: String, role: Option<&str>) -> Result<Vec<Reply>> {
+        let replies = self.post_commands(body, role)?;
+        Ok(replies.into_iter().map(|r| r.reply).collect())
+    }
+
+    fn post_commands(&self, body: String, role: Option<&str>) -> Result<Vec<LineReply>> {
+        let mut post = self
+            .agent
+            .post(format!("{}/v1/commands", self.discovery.url))
+            .header("authorization", format!("Bearer {}", self.discovery.token))
+            .header("content-type", "application/x-ndjson");
+        if let Some(role) = role {
+            post = post.header("x-waybill-role", role);
+        }
+        let remote = |message: String| Error::Remote {
+            url: self.discovery.url.clone(),
+            message,
+        };
+        let mut response = post.send(body).map_err(|e| remote(e.to_string()))?;
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_string()
+            .map_err(|e| remote(e.to_string()))?;
+        if !status.is_success() {
+            let detail = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
+                .unwrap_or(text);
+            return Err(remote(format!("{status}: {detail}")));
+        }
+        serde_json::from_str(&text).map_err(|e| remote(format!("not replies: {e}")))
+    }
+
     /// Sends `request` and returns the server's reply, as [`Executor::run`] would have: a
     /// refusal is a reply; bad input, a name not found or a storage fault is an error of
     /// that kind.
@@ -60,46 +98,61 @@ impl Remote {
         if let Some(role) = &request.acting_as {
             object.insert("as".into(), role.clone().into());
         }
-        let mut post = self
-            .agent
-            .post(format!("{}/v1/commands", self.discovery.url))
-            .header("authorization", format!("Bearer {}", self.discovery.token))
-            .header("content-type", "application/x-ndjson");
-        if let Some(role) = &request.role {
-            post = post.header("x-waybill-role", role);
-        }
-        let remote = |message: String| Error::Remote {
-            url: self.discovery.url.clone(),
-            message,
-        };
-        let mut response = post
-            .send(line.to_string())
-            .map_err(|e| remote(e.to_string()))?;
-        let status = response.status();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .map_err(|e| remote(e.to_string()))?;
-        if !status.is_success() {
-            let detail = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
-                .unwrap_or(body);
-            return Err(remote(format!("{status}: {detail}")));
-        }
-        let mut replies: Vec<LineReply> =
-            serde_json::from_str(&body).map_err(|e| remote(format!("not replies: {e}")))?;
+        let mut replies = self.post_commands(line.to_string(), request.role.as_deref())?;
         let reply = replies
             .pop()
-            .ok_or_else(|| remote("no reply".into()))?
+            .ok_or_else(|| Error::Remote {
+                url: self.discovery.url.clone(),
+                message: "no reply".into(),
+            })?
             .reply;
         match reply.status {
             Status::Error => Err(answered(&reply)),
             Status::Ok | Status::Refused => Ok(reply),
         }
     }
+}
+
+impl Remote {
+    /// `GET path` (segments encoded with [`segment`]) as `T`; a problem becomes an error of the
+    /// kind its status stands for, with its detail.
+    pub fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let remote = |message: String| Error::Remote {
+            url: self.discovery.url.clone(),
+            message,
+        };
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.discovery.url))
+            .header("authorization", format!("Bearer {}", self.discovery.token))
+            .call()
+            .map_err(|e| remote(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_string()
+            .map_err(|e| remote(e.to_string()))?;
+        if !(200..300).contains(&status) {
+            let detail = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
+                .unwrap_or(body);
+            let reply = Reply {
+                error: Some(detail),
+                kind: Some(waybill_engine::status::kind_of_status(status)),
+                ..Reply::error("get", &waybill_engine::store::Error::Storage(String::new()))
+            };
+            return Err(answered(&reply));
+        }
+        serde_json::from_str(&body).map_err(|e| remote(format!("not what was asked for: {e}")))
+    }
+}
+
+/// One path segment, percent-encoded: an id typed by a user can't reach another route.
+pub fn segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// The error a server answered with, of the kind it said, so the exit code is the same as if

@@ -229,3 +229,50 @@ fn the_openapi_document_is_3_1_and_lists_every_route_the_server_answers() {
         );
     }
 }
+
+#[test]
+fn reads_and_apply_beside_a_server_go_through_it() {
+    let (s, server, t) = shop();
+    let lines = [
+        json!({"op": "order.create", "order": order("ORD-1")}).to_string(),
+        json!({"op": "order.fire", "id": "ORD-1", "event": "place"}).to_string(),
+        json!({"op": "order.fire", "id": "ORD-1", "event": "complete"}).to_string(),
+        "{".to_string(),
+    ];
+    let file = s.file("lines.jsonl", &(lines.join("\n") + "\n"));
+    let out = s.expect(&["--wait", "0", "apply", &file], 2);
+    let results: Vec<Value> = crate::util::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [(1, "ok"), (2, "ok"), (3, "refused"), (4, "error")],
+        "{out:?}"
+    );
+    // `--wait 0`: had these opened the store, the server's lock would have failed them.
+    let shown = s.json(&["--wait", "0", "order", "show", "ORD-1"]);
+    assert_eq!(shown["order"]["states"]["order"], "placed", "{shown}");
+    let history = s.json(&["--wait", "0", "order", "history", "ORD-1"]);
+    assert!(history.as_array().unwrap().len() >= 2, "{history}");
+    let stock = s.ok(&["--wait", "0", "stock", "show"]);
+    assert!(stock.contains("MUG"), "{stock}");
+    let locations = s.json(&["--wait", "0", "location", "list"]);
+    assert_eq!(locations[0]["id"], "ams", "{locations}");
+    let outbox = s.json(&["--wait", "0", "outbox", "list"]);
+    assert!(outbox.as_array().is_some(), "{outbox}");
+    let err = s.fails(2, &["--wait", "0", "order", "show", "ORD-404"]);
+    assert!(err.contains("ORD-404"), "{err}");
+    let a = server.post(
+        &t,
+        "/v1/orders/ORD-1/payments",
+        json!({"amount": "10.00", "method": "card"}),
+    );
+    let pay = a.body["entity"]["id"].as_str().unwrap().to_string();
+    let payment = s.json(&["--wait", "0", "payment", "show", &pay]);
+    assert_eq!(payment["id"], pay, "{payment}");
+}
