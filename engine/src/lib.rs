@@ -52,6 +52,6 @@ pub mod store {
 
 /// Commands and the executor that runs them.
 pub mod command {
-    pub use waybill_store::{Command, Executor, OrderFilter, Reply, Request, Status};
+    pub use waybill_store::{Command, Durability, Executor, OrderFilter, Reply, Request, Status};
     pub use waybill_store::{OrderQuery, OrderSort, ShipmentQuery};
 }

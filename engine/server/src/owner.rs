@@ -1,8 +1,9 @@
 //! The one owner of the store: a thread that holds the [`Executor`] and runs every request's
 //! work on it, in arrival order, in groups. It takes the first job waiting, then whatever else
-//! is already queued (up to the group's size), runs them, commits the group with one flush,
-//! and only then hands each job its answer. So a 2xx reply means the group is on disk, and
-//! concurrent clients share flushes instead of queueing for one each.
+//! is already queued (up to the group's size), runs them and writes the group; a second thread
+//! flushes it, and only then is each job handed its answer. So a 2xx reply means the group is
+//! on disk, concurrent clients share flushes instead of queueing for one each, and the next
+//! group runs while the last one is flushed.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -36,41 +37,75 @@ impl Running {
 }
 
 impl Owner {
-    /// Starts the owner thread over `exec`, committing at most `group_max` commands at once.
+    /// Starts the owner thread over `exec`, committing at most `group_max` commands at once,
+    /// and the thread that flushes its groups.
+    ///
+    /// The two overlap: while one group is being flushed, the next runs. A group's writes go
+    /// to the store when it ends (commands after it see them), its answers wait in the
+    /// flusher's queue, and one flush makes every group queued so far durable before they are
+    /// answered. At most two groups wait for the disk, so the owner can't run far ahead.
     pub fn start(mut exec: Executor, group_max: usize) -> (Owner, Running) {
         let (jobs, mut queue) = mpsc::channel::<Job>(group_max.max(1) * 4);
         let (announce, commits) = watch::channel(0u64);
         let failed = Arc::new(AtomicBool::new(false));
+        let (to_flush, flushing) = std::sync::mpsc::sync_channel::<Vec<Answer>>(2);
+        let durability = exec.durability();
+        let flush_failed = failed.clone();
+        let flusher = std::thread::Builder::new()
+            .name("waybill-flush".into())
+            .spawn(move || {
+                let mut generation = 0u64;
+                while let Ok(first) = flushing.recv() {
+                    let mut groups = vec![first];
+                    while let Ok(more) = flushing.try_recv() {
+                        groups.push(more);
+                    }
+                    let outcome = durability.flush().err().map(|e| e.to_string());
+                    if outcome.is_some() {
+                        flush_failed.store(true, Ordering::SeqCst);
+                    }
+                    for answer in groups.into_iter().flatten() {
+                        answer(outcome.as_deref());
+                    }
+                    if outcome.is_none() {
+                        generation += 1;
+                        let _ = announce.send(generation);
+                    }
+                }
+            })
+            .expect("a thread to flush the store");
         let failure = failed.clone();
         let thread = std::thread::Builder::new()
             .name("waybill-owner".into())
             .spawn(move || {
-                let mut generation = 0u64;
-                let mut answers: Vec<Answer> = Vec::with_capacity(group_max);
                 while let Some(first) = queue.blocking_recv() {
-                    answers.push(first(&mut exec));
+                    let mut answers: Vec<Answer> = vec![first(&mut exec)];
                     while answers.len() < group_max {
                         match queue.try_recv() {
                             Ok(job) => answers.push(job(&mut exec)),
                             Err(_) => break,
                         }
                     }
-                    let outcome = exec.commit().err().map(|e| e.to_string());
-                    for answer in answers.drain(..) {
-                        answer(outcome.as_deref());
-                    }
-                    if outcome.is_some() {
-                        // The executor may now be ahead of the disk: stop taking work.
+                    let written = exec.write_group().err().map(|e| e.to_string());
+                    if let Some(why) = written {
+                        for answer in answers {
+                            answer(Some(&why));
+                        }
                         failure.store(true, Ordering::SeqCst);
+                    } else if to_flush.send(answers).is_err() {
+                        failure.store(true, Ordering::SeqCst);
+                    }
+                    if failure.load(Ordering::SeqCst) {
+                        // The executor may now be ahead of the disk: stop taking work.
                         queue.close();
                         while let Ok(job) = queue.try_recv() {
                             drop(job);
                         }
                         break;
                     }
-                    generation += 1;
-                    let _ = announce.send(generation);
                 }
+                drop(to_flush);
+                let _ = flusher.join();
             })
             .expect("a thread for the store's owner");
         (

@@ -24,7 +24,7 @@ mod sled_backend;
 pub use backend::{Store, Write};
 pub use command::{Command, Reply, Request, Status};
 pub use error::{Error, Result};
-pub use executor::{Executor, OrderFilter, OrderQuery, OrderSort, ShipmentQuery};
+pub use executor::{Durability, Executor, OrderFilter, OrderQuery, OrderSort, ShipmentQuery};
 pub use memory::MemoryStore;
 pub use records::{HistoryRecord, OutboxEntry};
 pub use sled_backend::SledStore;

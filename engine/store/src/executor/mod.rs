@@ -28,6 +28,7 @@ mod shipments;
 mod stock;
 
 pub use order_list::{OrderQuery, OrderSort};
+pub use overlay::Durability;
 pub use queries::OrderFilter;
 pub use shipment_list::ShipmentQuery;
 
@@ -53,7 +54,7 @@ const MAX_KEY_LEN: usize = 255;
 /// aggregates it has committed in memory, so a command on a recently used order reads nothing.
 pub struct Executor {
     lifecycle: Lifecycle,
-    store: Box<dyn Store>,
+    store: std::sync::Arc<dyn Store>,
     counters: Counters,
     /// Writes of the group's earlier commands, not yet committed.
     group: Group,
@@ -71,7 +72,7 @@ impl Executor {
         let counters = Counters::read(store.as_ref())?;
         Ok(Executor {
             lifecycle,
-            store,
+            store: store.into(),
             counters,
             group: Group::default(),
             command: Group::default(),

@@ -87,12 +87,37 @@ impl Counters {
     }
 }
 
+/// Makes a store's writes durable: what [`Executor::durability`] hands to a flushing thread.
+#[derive(Clone)]
+pub struct Durability(std::sync::Arc<dyn crate::backend::Store>);
+
+impl Durability {
+    /// Makes every write so far durable.
+    pub fn flush(&self) -> Result<()> {
+        self.0.flush()
+    }
+}
+
 /// How many committed aggregates the executor keeps decoded in memory.
 const CACHE_LIMIT: usize = 20_000;
 
 impl Executor {
     /// Writes the group atomically and flushes it to disk.
     pub fn commit(&mut self) -> Result<()> {
+        self.write_group()?;
+        self.store.flush()
+    }
+
+    /// A handle that makes every write so far durable, from any thread, so one thread can
+    /// flush a group while the executor runs the next (see [`Executor::write_group`]).
+    pub fn durability(&self) -> Durability {
+        Durability(self.store.clone())
+    }
+
+    /// Writes the group atomically without waiting for the disk: it is durable once a
+    /// [`Durability::flush`] started after this returns has returned. Commands after it see
+    /// its writes either way.
+    pub fn write_group(&mut self) -> Result<()> {
         debug_assert!(self.command.writes.is_empty(), "no command is running");
         if self.group.writes.is_empty() && self.group.orders.is_empty() {
             return Ok(());
@@ -118,7 +143,6 @@ impl Executor {
             ));
         }
         self.store.write(group.writes)?;
-        self.store.flush()?;
         if self.cache.len() + group.orders.len() > CACHE_LIMIT {
             self.cache.clear();
         }
