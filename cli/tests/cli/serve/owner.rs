@@ -63,6 +63,21 @@ fn sixteen_clis_at_once_beside_a_server_all_succeed() {
 
 #[test]
 fn a_server_killed_under_load_keeps_every_acknowledged_request_exactly_once() {
+    under_load_then(|server| server.kill());
+}
+
+#[test]
+fn sigterm_under_load_answers_what_it_took_and_exits_0() {
+    under_load_then(|server| {
+        let (code, err) = server.stop();
+        assert_eq!(code, Some(0), "{err}");
+        assert!(err.contains("stopped"), "{err}");
+    });
+}
+
+/// Eight clients add notes as fast as they can; `end` stops the server 1.5 s in. Then every
+/// acknowledged note is in the store exactly once, and no note that was never sent.
+fn under_load_then(end: impl FnOnce(Server)) {
     let (s, server, t) = shop();
     let a = server.post(&t, "/v1/orders", order("ORD-1"));
     assert_eq!(a.status, 201);
@@ -97,7 +112,7 @@ fn a_server_killed_under_load_keeps_every_acknowledged_request_exactly_once() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(1500));
-    server.kill();
+    end(server);
     stop.store(true, Ordering::SeqCst);
     let sent: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     let acked = acked.lock().unwrap().clone();
