@@ -12,7 +12,7 @@ use waybill_engine::{Error, Result};
 /// Runs `order list`.
 pub fn orders(cli: &Cli, args: &OrderListArgs) -> Result<()> {
     let query = order_query(args)?;
-    let exec = open::executor(cli)?;
+    let exec = crate::reader::open(cli)?;
     let mut count = 0usize;
     if cli.json {
         // The rows are written as they come; the array opens with the first (or at the end).
@@ -21,7 +21,7 @@ pub fn orders(cli: &Cli, args: &OrderListArgs) -> Result<()> {
         let next = exec.list_orders(&query, |agg| {
             out!("{}{}", if count == 0 { open } else { "," }, row(&agg));
             count += 1;
-            Ok::<(), Error>(())
+            Ok(())
         })?;
         if count == 0 {
             out!("{open}");
@@ -43,7 +43,7 @@ pub fn orders(cli: &Cli, args: &OrderListArgs) -> Result<()> {
             crate::order_cmd::states(&o.states)
         );
         count += 1;
-        Ok::<(), Error>(())
+        Ok(())
     })?;
     let more = next
         .map(|cursor| format!("; more with --after {cursor}"))

@@ -12,6 +12,15 @@ use waybill_engine::{Error, Input, Result};
 /// The executor over `--data` with `--rules`. The store opens on a second thread while the
 /// rules compile, since both take a few milliseconds of a one-shot command's time.
 pub fn executor(cli: &Cli) -> Result<Executor> {
+    if let Some(remote) = waybill_server::client::Remote::find(&cli.data) {
+        // Waiting for the lock would wait for the server to stop.
+        return Err(Error::storage(format!(
+            "`waybill serve` at {url} owns {}; this command does not go through a server: stop it \
+             (SIGTERM) first, or ask its HTTP API ({url}/v1/openapi.json lists the routes)",
+            cli.data.display(),
+            url = remote.url()
+        )));
+    }
     let data = cli.data.clone();
     let wait = wait(cli)?;
     let opening = std::thread::spawn(move || SledStore::open(&data, wait));

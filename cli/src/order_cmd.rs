@@ -141,12 +141,7 @@ pub fn run(cli: &Cli, cmd: &OrderCommand) -> Result<()> {
             Ok(())
         }
         OrderCommand::Can { id } => {
-            let exec = open::executor(cli)?;
-            let agg = exec.order(id)?;
-            let actor = load::actor(cli, exec.lifecycle())?;
-            let checks = exec
-                .lifecycle()
-                .can(&agg, &EntityRef::Order(id.clone()), &actor)?;
+            let checks = crate::reader::open(cli)?.can(cli, &EntityRef::Order(id.clone()))?;
             crate::can::print(cli, &checks)?;
             Ok(())
         }

@@ -4,10 +4,10 @@
 use crate::args::Cli;
 use crate::open;
 use serde::de::DeserializeOwned;
-use waybill_engine::command::Executor;
+use waybill_engine::command::{Executor, OrderQuery};
 use waybill_engine::model::{Location, Payment, Shipment, StockLevel};
 use waybill_engine::store::{HistoryRecord, OutboxEntry};
-use waybill_engine::{OrderAggregate, Result};
+use waybill_engine::{BadInput, EntityRef, EventCheck, OrderAggregate, Result};
 use waybill_server::client::{segment, Remote};
 
 /// The store, or the server that owns it.
@@ -39,6 +39,15 @@ struct Level {
 }
 
 #[derive(serde::Deserialize)]
+struct OrderPage {
+    orders: Vec<OrderAggregate>,
+    next: Option<String>,
+}
+
+/// The most orders the server gives in one page.
+const PAGE: usize = 1000;
+
+#[derive(serde::Deserialize)]
 struct Polled {
     entries: Vec<OutboxEntry>,
 }
@@ -53,7 +62,37 @@ pub fn open(cli: &Cli) -> Result<Reader> {
 
 impl Reader {
     fn get<T: DeserializeOwned>(remote: &Remote, path: &str) -> Result<T> {
-        remote.get(path).map_err(waybill_server::Error::into_engine)
+        remote
+            .get(path, None)
+            .map_err(waybill_server::Error::into_engine)
+    }
+
+    /// Which events of `entity`'s machines can fire now for the CLI's `--as`, and why not.
+    pub fn can(&self, cli: &Cli, entity: &EntityRef) -> Result<Vec<EventCheck>> {
+        match self {
+            Reader::Local(exec) => {
+                let agg = match entity {
+                    EntityRef::Shipment(id) => exec.shipment(id)?.0,
+                    EntityRef::Payment(id) => exec.payment(id)?.0,
+                    EntityRef::Order(id) | EntityRef::System(id) => exec.order(id)?,
+                };
+                let actor = crate::load::actor(cli, exec.lifecycle())?;
+                Ok(exec.lifecycle().can(&agg, entity, &actor)?)
+            }
+            Reader::Remote(r) => {
+                let path = match entity {
+                    EntityRef::Shipment(id) => format!("/v1/shipments/{}/can", segment(id)),
+                    EntityRef::Order(id) => format!("/v1/orders/{}/can", segment(id)),
+                    other => {
+                        return Err(waybill_engine::Error::bad_input(format!(
+                            "no `can` for {other} through a server"
+                        )))
+                    }
+                };
+                r.get(&path, cli.role.as_deref())
+                    .map_err(waybill_server::Error::into_engine)
+            }
+        }
     }
 
     /// An order with its shipments and payments.
@@ -136,6 +175,38 @@ impl Reader {
         }
     }
 
+    /// The orders `query` selects, one by one to `each`, as [`Executor::list_orders`] gives
+    /// them; from a server, a page of at most 1000 at a time.
+    pub fn list_orders(
+        &self,
+        query: &OrderQuery,
+        mut each: impl FnMut(OrderAggregate) -> Result<()>,
+    ) -> Result<Option<String>> {
+        let remote = match self {
+            Reader::Local(exec) => return exec.list_orders(query, each),
+            Reader::Remote(r) => r,
+        };
+        let mut after = query.after.clone();
+        let mut left = query.limit;
+        loop {
+            let page_size = left.map_or(PAGE, |l| l.min(PAGE));
+            let page: OrderPage = Self::get(
+                remote,
+                &format!("/v1/orders?{}", order_params(query, page_size, &after)),
+            )?;
+            let given = page.orders.len();
+            for agg in page.orders {
+                each(agg)?;
+            }
+            left = left.map(|l| l - given);
+            match (page.next, left) {
+                (None, _) => return Ok(None),
+                (Some(next), Some(0)) => return Ok(Some(next)),
+                (Some(next), _) => after = Some(next),
+            }
+        }
+    }
+
     /// Every outbox entry waiting.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
         match self {
@@ -155,4 +226,38 @@ impl Reader {
             }
         }
     }
+}
+
+/// The query string of `GET /v1/orders` for `query`, a page of `limit` after `after`.
+fn order_params(query: &OrderQuery, limit: usize, after: &Option<String>) -> String {
+    let mut params = vec![format!("limit={limit}")];
+    let mut put = |name: &str, value: &str| params.push(format!("{name}={}", segment(value)));
+    if !query.states.is_empty() {
+        let states: Vec<String> = query
+            .states
+            .iter()
+            .map(|(m, s)| format!("{m}={s}"))
+            .collect();
+        put("state", &states.join(","));
+    }
+    if let Some(kind) = &query.kind {
+        put("kind", kind.as_str());
+    }
+    if let Some(test) = query.test {
+        put("test", if test { "true" } else { "false" });
+    }
+    if let Some(customer) = &query.customer {
+        put("customer", customer);
+    }
+    if let Some(t) = &query.created_after {
+        put("created_after", &t.to_rfc3339());
+    }
+    put("sort", query.sort.name());
+    if query.descending {
+        put("desc", "true");
+    }
+    if let Some(after) = after {
+        put("after", after);
+    }
+    params.join("&")
 }

@@ -193,12 +193,7 @@ pub fn run(cli: &Cli, cmd: &ShipmentCommand) -> Result<()> {
         } => crate::slip::print(cli, id, *format, *paper, out.as_deref()),
         ShipmentCommand::List(args) => crate::list_cmd::shipments(cli, args),
         ShipmentCommand::Can { id } => {
-            let exec = open::executor(cli)?;
-            let (agg, _) = exec.shipment(id)?;
-            let actor = crate::load::actor(cli, exec.lifecycle())?;
-            let checks = exec
-                .lifecycle()
-                .can(&agg, &EntityRef::Shipment(id.clone()), &actor)?;
+            let checks = crate::reader::open(cli)?.can(cli, &EntityRef::Shipment(id.clone()))?;
             crate::can::print(cli, &checks)?;
             Ok(())
         }

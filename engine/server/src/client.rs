@@ -114,19 +114,21 @@ impl Remote {
 }
 
 impl Remote {
-    /// `GET path` (segments encoded with [`segment`]) as `T`; a problem becomes an error of the
-    /// kind its status stands for, with its detail.
-    pub fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+    /// `GET path` (segments encoded with [`segment`]) as `T`, asked as `role` (none: the rules'
+    /// default); a problem becomes an error of the kind its status stands for, with its detail.
+    pub fn get<T: serde::de::DeserializeOwned>(&self, path: &str, role: Option<&str>) -> Result<T> {
         let remote = |message: String| Error::Remote {
             url: self.discovery.url.clone(),
             message,
         };
-        let mut response = self
+        let mut get = self
             .agent
             .get(format!("{}{path}", self.discovery.url))
-            .header("authorization", format!("Bearer {}", self.discovery.token))
-            .call()
-            .map_err(|e| remote(e.to_string()))?;
+            .header("authorization", format!("Bearer {}", self.discovery.token));
+        if let Some(role) = role {
+            get = get.header("x-waybill-role", role);
+        }
+        let mut response = get.call().map_err(|e| remote(e.to_string()))?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()

@@ -291,3 +291,52 @@ fn reads_and_apply_beside_a_server_go_through_it() {
     let payment = s.json(&["--wait", "0", "payment", "show", &pay]);
     assert_eq!(payment["id"], pay, "{payment}");
 }
+
+#[test]
+fn order_list_and_can_beside_a_server_and_a_clear_word_for_what_needs_the_store() {
+    let (s, server, t) = shop();
+    for i in 0..5 {
+        let a = server.post(&t, "/v1/orders", order(&format!("ORD-{i}")));
+        assert_eq!(a.status, 201);
+    }
+    let a = server.post(&t, "/v1/orders/ORD-3/events/place", json!({}));
+    assert_eq!(a.status, 200);
+    let all = s.json(&["--wait", "0", "order", "list"]);
+    assert_eq!(all.as_array().unwrap().len(), 5, "{all}");
+    let page = s.json(&["--wait", "0", "order", "list", "--limit", "2"]);
+    assert_eq!(page["orders"].as_array().unwrap().len(), 2, "{page}");
+    let next = page["next"].as_str().unwrap().to_string();
+    let rest = s.json(&[
+        "--wait", "0", "order", "list", "--limit", "10", "--after", &next,
+    ]);
+    assert_eq!(rest["orders"].as_array().unwrap().len(), 3, "{rest}");
+    let placed = s.json(&["--wait", "0", "order", "list", "--state", "order=placed"]);
+    assert_eq!(placed[0]["id"], "ORD-3", "{placed}");
+    let can = s.json(&["--wait", "0", "order", "can", "ORD-3"]);
+    assert!(
+        can.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["event"] == "cancel" && c["allowed"] == true),
+        "{can}"
+    );
+    let can = s.json(&["--wait", "0", "--as", "carrier", "order", "can", "ORD-3"]);
+    assert!(
+        can.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["event"] != "cancel" || c["allowed"] == false),
+        "{can}"
+    );
+    // What reads the store itself says who holds it, at once.
+    let started = std::time::Instant::now();
+    let err = s.fails(3, &["store", "dump"]);
+    assert!(
+        err.contains("`waybill serve` at http://127.0.0.1:") && err.contains("stop it"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "it waited for the lock"
+    );
+}
