@@ -35,9 +35,13 @@ pub struct Config {
 /// Serves `exec` until SIGTERM or Ctrl-C. `ready` is told the base URL once requests are
 /// taken.
 pub fn serve(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result<()> {
+    // The owner and its flusher take a core between them; HTTP gets the others (at least one).
+    // On 2 cores one worker spends less on waking and parking than two.
+    let workers =
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .worker_threads(2)
+        .worker_threads(workers)
         .thread_name("waybill-http")
         .build()
         .map_err(|e| Error::Io(format!("cannot start the server's threads: {e}")))?;
