@@ -44,7 +44,11 @@ impl Owner {
     /// to the store when it ends (commands after it see them), its answers wait in the
     /// flusher's queue, and one flush makes every group queued so far durable before they are
     /// answered. At most two groups wait for the disk, so the owner can't run far ahead.
-    pub fn start(mut exec: Executor, group_max: usize) -> (Owner, Running) {
+    pub fn start(
+        mut exec: Executor,
+        group_max: usize,
+        failed_now: Arc<tokio::sync::Notify>,
+    ) -> (Owner, Running) {
         let (jobs, mut queue) = mpsc::channel::<Job>(group_max.max(1) * 4);
         let (announce, commits) = watch::channel(0u64);
         let failed = Arc::new(AtomicBool::new(false));
@@ -79,14 +83,31 @@ impl Owner {
             .name("waybill-owner".into())
             .spawn(move || {
                 while let Some(first) = queue.blocking_recv() {
-                    let mut answers: Vec<Answer> = vec![first(&mut exec)];
-                    while answers.len() < group_max {
-                        match queue.try_recv() {
-                            Ok(job) => answers.push(job(&mut exec)),
-                            Err(_) => break,
+                    let mut answers: Vec<Answer> = Vec::new();
+                    let mut next = Some(first);
+                    let mut panicked = false;
+                    while let Some(job) = next.take() {
+                        // A bug must not leave half a group behind a server that goes on: the
+                        // job's request gets no answer (its handler says so), the group before
+                        // it is not written, and the server stops.
+                        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            job(&mut exec)
+                        })) {
+                            Ok(answer) => answers.push(answer),
+                            Err(_) => {
+                                panicked = true;
+                                break;
+                            }
+                        }
+                        if answers.len() < group_max {
+                            next = queue.try_recv().ok();
                         }
                     }
-                    let written = exec.write_group().err().map(|e| e.to_string());
+                    let written = if panicked {
+                        Some("a command panicked; the server stops".to_string())
+                    } else {
+                        exec.write_group().err().map(|e| e.to_string())
+                    };
                     if let Some(why) = written {
                         for answer in answers {
                             answer(Some(&why));
@@ -97,6 +118,7 @@ impl Owner {
                     }
                     if failure.load(Ordering::SeqCst) {
                         // The executor may now be ahead of the disk: stop taking work.
+                        failed_now.notify_one();
                         queue.close();
                         while let Ok(job) = queue.try_recv() {
                             drop(job);
@@ -139,6 +161,11 @@ impl Owner {
         });
         self.jobs.send(job).await.map_err(|_| self.stopped())?;
         rx.await.map_err(|_| self.stopped())?
+    }
+
+    /// Whether the owner stopped on a failure (a write, a flush, a panic).
+    pub fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
     }
 
     /// A receiver that changes after every committed group: long polls wait on it.

@@ -58,7 +58,8 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
     let url = format!("http://{addr}");
     let local = tokens::generate()?;
     let watched = Watched::open(config.tokens.clone())?;
-    let (owner, running) = Owner::start(exec, config.group_max.max(1));
+    let failed = Arc::new(tokio::sync::Notify::new());
+    let (owner, running) = Owner::start(exec, config.group_max.max(1), failed.clone());
     let (stop, stopping) = watch::channel(false);
     let state = Arc::new(AppState {
         owner,
@@ -76,15 +77,26 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
     ready(&url);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
-            signal().await;
+            tokio::select! {
+                _ = signal() => {}
+                _ = failed.notified() => {}
+            }
             let _ = stop.send(true);
         })
         .await;
+    let failed = state.owner.has_failed();
     drop(state);
     // Every request has been answered; the owner ends once the last handle to it is gone.
     running.join();
     discovery.remove(&config.data);
-    served.map_err(|e| Error::Io(format!("the server failed: {e}")))
+    served.map_err(|e| Error::Io(format!("the server failed: {e}")))?;
+    if failed {
+        return Err(Error::Io(
+            "the store could not be written, so the server stopped; what it acknowledged is on disk"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Every route, the OpenAPI document at `/v1/openapi.json`, and a problem for any other path.
