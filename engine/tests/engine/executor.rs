@@ -82,7 +82,7 @@ fn a_command_that_fails_halfway_writes_nothing() {
     let before = exec.dump().unwrap();
     let err = exec.run(webhook(&[("e1", "T-1"), ("e2", "T-GONE")]));
     let err = err.unwrap_err();
-    assert_eq!(err.kind(), Kind::BadInput, "{err}");
+    assert_eq!(err.kind(), Kind::NotFound, "{err}");
     assert!(
         err.to_string().contains("shipment `SHP-99` not found"),
         "{err}"
