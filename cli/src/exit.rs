@@ -10,6 +10,8 @@ pub const REFUSED: i32 = 1;
 pub const BAD_INPUT: i32 = 2;
 /// Storage or internal error.
 pub const INTERNAL: i32 = 3;
+/// Not believed: a carrier adapter refused a webhook (a missing or wrong signature).
+pub const UNAUTHORIZED: i32 = 4;
 
 /// The exit code for `err`.
 pub fn code(err: &Error) -> i32 {
@@ -18,6 +20,7 @@ pub fn code(err: &Error) -> i32 {
         // A user's strategy or carrier script is theirs to fix, like a typo in the command.
         Kind::BadInput | Kind::Script => BAD_INPUT,
         Kind::Workflow | Kind::Storage => INTERNAL,
+        Kind::Unauthorized => UNAUTHORIZED,
     }
 }
 
@@ -31,6 +34,9 @@ pub fn report(cli: &Cli, err: &Error) -> i32 {
             }
             Some(Domain::Rules(diagnostics)) => {
                 serde_json::json!({"status": "error", "errors": diagnostics})
+            }
+            _ if err.kind() == Kind::Unauthorized => {
+                serde_json::json!({"status": "unauthorized", "message": err.to_string()})
             }
             _ => serde_json::json!({"status": "error", "message": err.to_string()}),
         };

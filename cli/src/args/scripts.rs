@@ -25,7 +25,9 @@ pub enum CarrierCommand {
     Check {
         /// The adapter file.
         file: PathBuf,
-        /// Folder of sample webhook payloads (default: samples/<id> beside the file or its folder).
+        /// Folder of sample webhook payloads (default: samples/<id> beside the file or its
+        /// folder): each `NAME.json` is sent with the headers of `NAME.headers` beside it, one
+        /// `Name: value` a line (`#` starts a comment), if there is one.
         #[arg(long)]
         samples: Option<PathBuf>,
     },
@@ -35,8 +37,9 @@ pub enum CarrierCommand {
         carrier: String,
         /// The payload (the request body).
         file: PathBuf,
-        /// A request header, NAME:VALUE (repeatable).
-        #[arg(long = "header", value_name = "NAME:VALUE")]
+        /// A request header, `NAME: VALUE` (repeatable): e.g. the carrier's signature,
+        /// `--header 'Sendcloud-Signature: 1eed...'`. Names compare without case.
+        #[arg(long = "header", value_name = "NAME: VALUE")]
         headers: Vec<String>,
         #[command(flatten)]
         change: Change,

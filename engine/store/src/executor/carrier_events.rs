@@ -15,7 +15,6 @@ use crate::command::Reply;
 use crate::error::Result;
 use crate::{codec, keys};
 use chrono::{DateTime, Utc};
-use rhai::{Dynamic, Map};
 use waybill_carriers::{tracking, Adapter, CarrierEvent};
 use waybill_workflow::model::{CarrierReport, EntityRef, Normalized, OrderAggregate, Shipment};
 use waybill_workflow::{Actor, Applied};
@@ -73,15 +72,22 @@ impl Executor {
         let entity = EntityRef::System(format!("carrier {carrier}"));
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let adapter = self.carriers.load(carrier)?;
-        let headers: Map = headers
-            .iter()
-            .map(|(k, v)| (k.to_lowercase().into(), Dynamic::from(v.clone())))
-            .collect();
-        let events = adapter.parse_webhook(headers, body.to_string())?;
+        let events = adapter.parse_webhook(headers, body)?;
+        self.ingest(&adapter, &events, entity, ctx)
+    }
+
+    /// Applies a carrier's events (from a webhook or from `track`), each at most once.
+    pub(super) fn ingest(
+        &mut self,
+        adapter: &Adapter,
+        events: &[CarrierEvent],
+        entity: EntityRef,
+        ctx: Ctx,
+    ) -> Result<Reply> {
         let mut outcomes = Vec::new();
         let mut all = Applied::default();
-        for event in &events {
-            let (outcome, applied) = self.carrier_event(&adapter, event, ctx)?;
+        for event in events {
+            let (outcome, applied) = self.carrier_event(adapter, event, ctx)?;
             merge(&mut all, applied);
             outcomes.push(format!(
                 "{} {}: {outcome}",

@@ -84,3 +84,4 @@ mod hostile;
 mod http_adapter;
 mod http_limits;
 mod shipped;
+mod signatures;
