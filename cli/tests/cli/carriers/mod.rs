@@ -220,4 +220,5 @@ mod event_order;
 mod labels;
 mod numbers;
 mod rates;
+mod signatures;
 mod webhooks;

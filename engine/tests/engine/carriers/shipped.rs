@@ -48,6 +48,7 @@ fn metadata_maps_raw_codes_only_to_real_statuses() {
         "parcelline",
         "citycourier",
         "apiship",
+        "sendcloud",
     ] {
         let mapped: Vec<Normalized> = load(id).meta.statuses.values().copied().collect();
         for needed in [
@@ -332,6 +333,8 @@ fn webhook_samples_parse_and_map() {
         "parcelline",
         "citycourier",
         "apiship",
+        "sendcloud",
+        "easypost",
     ] {
         let a = signed.load(id).unwrap();
         let dir = repo().join("carriers/samples").join(id);
