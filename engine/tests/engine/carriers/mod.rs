@@ -88,3 +88,4 @@ mod http_limits;
 mod real;
 mod shipped;
 mod signatures;
+mod tls;
