@@ -1,4 +1,4 @@
-//! `waybill carrier list | check | webhook`.
+//! `waybill carrier list | check | poll | webhook`.
 
 use crate::args::{CarrierCommand, Cli};
 use crate::{load, open, reply};
@@ -92,6 +92,18 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
                     names.join(", ")
                 )))
             }
+        }
+        CarrierCommand::Poll { carrier, change } => {
+            let command = Command::CarrierPoll {
+                carrier: carrier.clone(),
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            if !cli.json {
+                for e in &reply.events {
+                    outln!("{e}");
+                }
+            }
+            reply::finish(cli, reply)
         }
         CarrierCommand::Webhook {
             carrier,

@@ -31,6 +31,15 @@ pub enum CarrierCommand {
         #[arg(long)]
         samples: Option<PathBuf>,
     },
+    /// Ask the carriers that send no webhooks where their shipments' parcels are (their
+    /// `track`), and take the events as a webhook's: duplicates dropped, older ones ignored.
+    Poll {
+        /// Only this carrier (it must send no webhooks and have `track`).
+        #[arg(long)]
+        carrier: Option<String>,
+        #[command(flatten)]
+        change: Change,
+    },
     /// Ingest one webhook payload from a carrier (`-` reads stdin).
     Webhook {
         /// The carrier id.

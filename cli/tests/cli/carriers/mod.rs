@@ -219,6 +219,7 @@ mod check;
 mod event_order;
 mod labels;
 mod numbers;
+mod poll;
 mod rates;
 mod signatures;
 mod webhooks;

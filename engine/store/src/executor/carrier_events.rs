@@ -53,7 +53,7 @@ impl EventKey {
 }
 
 /// `more` added to `into`.
-fn merge(into: &mut Applied, more: Applied) {
+pub(super) fn merge(into: &mut Applied, more: Applied) {
     into.steps.extend(more.steps);
     into.notifications.extend(more.notifications);
     into.stock.extend(more.stock);
@@ -73,17 +73,22 @@ impl Executor {
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let adapter = self.carriers.load(carrier)?;
         let events = adapter.parse_webhook(headers, body)?;
-        self.ingest(&adapter, &events, entity, ctx)
+        let (outcomes, all) = self.ingest(&adapter, &events, ctx)?;
+        Ok(Reply {
+            entity: None,
+            events: outcomes,
+            ..Reply::ok(ctx.op, entity, &all)
+        })
     }
 
-    /// Applies a carrier's events (from a webhook or from `track`), each at most once.
+    /// Applies a carrier's events (from a webhook or from `track`), each at most once: what
+    /// became of each, and all they applied.
     pub(super) fn ingest(
         &mut self,
         adapter: &Adapter,
         events: &[CarrierEvent],
-        entity: EntityRef,
         ctx: Ctx,
-    ) -> Result<Reply> {
+    ) -> Result<(Vec<String>, Applied)> {
         let mut outcomes = Vec::new();
         let mut all = Applied::default();
         for event in events {
@@ -94,11 +99,7 @@ impl Executor {
                 event.event_id, event.tracking_number
             ));
         }
-        Ok(Reply {
-            entity: None,
-            events: outcomes,
-            ..Reply::ok(ctx.op, entity, &all)
-        })
+        Ok((outcomes, all))
     }
 
     fn carrier_event(
