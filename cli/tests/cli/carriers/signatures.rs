@@ -188,3 +188,56 @@ fn carrier_check_sends_the_samples_headers() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_body_over_the_carriers_limit_is_bad_input_and_writes_nothing() {
+    let mut s = Store::sendcloud();
+    s.carrier_config = Some(PathBuf::from(s.file(
+        "carriers.yaml",
+        &format!(
+            "sendcloud:\n  max_webhook_bytes: 100\n  values: {{ secret_key: \"{SENDCLOUD_SECRET}\" }}\n"
+        ),
+    )));
+    let before = s.dump_text();
+    let signed = sample_signature("sendcloud", "en_route", "Sendcloud-Signature");
+    let file = sample("sendcloud", "en_route");
+    let err = s.fails(
+        2,
+        &[
+            "carrier",
+            "webhook",
+            "sendcloud",
+            &file,
+            "--header",
+            &signed,
+        ],
+    );
+    assert!(
+        err.contains("carrier `sendcloud`: the webhook body is")
+            && err.contains("at most 100 are taken"),
+        "{err}"
+    );
+    assert_eq!(before, s.dump_text());
+    // A limit the input cap can't honour is named when the configuration is read.
+    s.carrier_config = Some(PathBuf::from(
+        s.file("carriers.yaml", "sendcloud:\n  max_webhook_bytes: 0\n"),
+    ));
+    let err = s.fails(
+        2,
+        &[
+            "carrier",
+            "webhook",
+            "sendcloud",
+            &file,
+            "--header",
+            &signed,
+        ],
+    );
+    assert!(
+        err.contains("carrier `sendcloud`: max_webhook_bytes 0 is not between 1 and 16777216"),
+        "{err}"
+    );
+    // (Every command reads the configuration: dump the store without it.)
+    s.carrier_config = None;
+    assert_eq!(before, s.dump_text());
+}

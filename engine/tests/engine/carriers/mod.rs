@@ -88,4 +88,5 @@ mod http_limits;
 mod real;
 mod shipped;
 mod signatures;
+mod times;
 mod tls;
