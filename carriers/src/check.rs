@@ -29,6 +29,10 @@ fn sample_parcel() -> Map {
     m.insert("to_country".into(), "NL".into());
     m.insert("to_postcode".into(), "1011AB".into());
     m.insert("to_city".into(), "Amsterdam".into());
+    m.insert("to_street".into(), "Stadhuisplein 10".into());
+    m.insert("to_name".into(), "Ada Lovelace".into());
+    m.insert("to_email".into(), "ada@example.com".into());
+    m.insert("to_phone".into(), "+31612345678".into());
     m
 }
 
