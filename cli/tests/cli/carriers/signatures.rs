@@ -241,3 +241,54 @@ fn a_body_over_the_carriers_limit_is_bad_input_and_writes_nothing() {
     s.carrier_config = None;
     assert_eq!(before, s.dump_text());
 }
+
+/// `127.0.0.1:PORT` of a test server's base URL.
+fn host_of(base: &str) -> String {
+    base.strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .expect("a base URL")
+        .to_string()
+}
+
+#[test]
+fn sendcloud_and_easypost_pass_their_checks_against_mocks_of_their_apis() {
+    use waybill_testkit::mocks::{easypost_api, sendcloud_api};
+    let sendcloud = Server::handle(sendcloud_api);
+    let easypost = Server::handle(easypost_api);
+    let mut s = Store::new();
+    s.carrier_config = Some(PathBuf::from(s.file(
+        "carriers.yaml",
+        &format!(
+            "sendcloud:\n  allowed_hosts: [\"{}\"]\n  values: {{ base_url: \"{}\", public_key: sc-public, secret_key: sc-secret, webhook_secret: \"{SENDCLOUD_SECRET}\" }}\n\
+             easypost:\n  allowed_hosts: [\"{}\"]\n  values: {{ base_url: \"{}\", api_key: EZTKtest123, webhook_secret: \"easypost-sample-\u{fb01}-secret\" }}\n",
+            host_of(&sendcloud.base),
+            sendcloud.base,
+            host_of(&easypost.base),
+            easypost.base
+        ),
+    )));
+    for (id, number) in [
+        ("sendcloud", "3SYZXG132912330"),
+        ("easypost", "EZ4000000004"),
+    ] {
+        let out = s.ok(&["carrier", "check", &adapter(id)]);
+        assert!(!out.contains("problem"), "{id}: {out}");
+        assert!(
+            out.contains(&format!("tracking number {number} passes its checks")),
+            "{id}: {out}"
+        );
+        assert_eq!(out.matches("parse_webhook  ").count(), 4, "{id}: {out}");
+    }
+    assert_eq!(
+        sendcloud.finish(),
+        [
+            "/v1/shipping_methods?to_country=NL&from_country=NL",
+            "/v1/shipping_methods?to_country=NL&from_country=NL",
+            "/v1/parcels",
+            "/v1/parcels?tracking_number=3SYZXG132912330",
+            "/v1/parcels/3172/cancel",
+            "/v1/tracking/3SYZXG132912330"
+        ]
+    );
+    assert_eq!(easypost.finish().len(), 6);
+}
