@@ -1,20 +1,20 @@
 //! A carrier adapter: a Rhai script with `metadata()`, `rates(req)`, `create_label(req)`,
 //! `cancel(ref)`, `track(numbers)` and `parse_webhook(req)`, run in the carrier host ([`crate::carrier_host`]).
 
+use crate::config::CarrierConfig;
 use crate::error::{Error, Result};
-use crate::host::{carrier_host, CallState};
-use crate::http::{AllowedHost, HttpPolicy, Spent};
+use crate::events::{events, CarrierEvent};
+use crate::host::{carrier_host, CallState, Rejected};
+use crate::http::Spent;
 use crate::tracking::CheckDigit;
-use chrono::{DateTime, Utc};
+use chrono::FixedOffset;
 use regex::Regex;
 use rhai::{Array, Dynamic, Map, AST};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use waybill_script::ScriptHost;
-use waybill_workflow::model::limits::{check_line, MAX_ID_LEN};
 use waybill_workflow::model::{Money, Normalized};
 use waybill_workflow::BadInput;
 
@@ -35,6 +35,12 @@ pub struct Metadata {
     pub check_digit: CheckDigit,
     /// Raw status code → normalized status.
     pub statuses: HashMap<String, Normalized>,
+    /// The time zone its local times are in (`metadata().time_zone`, a fixed offset such as
+    /// `+02:00`), if it declares one.
+    pub time_zone: Option<FixedOffset>,
+    /// Whether the carrier sends webhooks (`metadata().webhooks`; default: whether the
+    /// adapter has `parse_webhook`). `carrier poll` tracks the shipments of those that don't.
+    pub webhooks: bool,
 }
 
 /// A price for a service.
@@ -62,19 +68,6 @@ pub struct Label {
     pub cost: Money,
 }
 
-/// One status report from a carrier (a webhook or a tracking answer).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CarrierEvent {
-    /// The carrier's id for the event, for dropping duplicates.
-    pub event_id: String,
-    /// The parcel.
-    pub tracking_number: String,
-    /// The carrier's own status code.
-    pub status: String,
-    /// When it happened.
-    pub at: DateTime<Utc>,
-}
-
 /// A loaded adapter.
 #[derive(Debug, Clone)]
 pub struct Adapter {
@@ -84,56 +77,7 @@ pub struct Adapter {
     pub path: PathBuf,
     ast: AST,
     state: CallState,
-}
-
-/// What a user configures for a carrier (`--carrier-config FILE`): who it may call, and values
-/// its script reads with `carrier_config(name)`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CarrierConfig {
-    /// Where its HTTP calls may go: `host[:port]` entries (`api.example.com`,
-    /// `127.0.0.1:8080`). A bare host allows the scheme's default port only (80 for http, 443
-    /// for https); redirects are followed only to entries of this list.
-    #[serde(default)]
-    pub allowed_hosts: Vec<String>,
-    /// Timeout of one HTTP call, in milliseconds (default 5000).
-    #[serde(default)]
-    pub timeout_ms: Option<u64>,
-    /// Largest HTTP answer read, in bytes (default 1 MiB).
-    #[serde(default)]
-    pub max_response_bytes: Option<u64>,
-    /// How long all the HTTP waits of one adapter call (one `rates`, one `track`...) may take
-    /// together, in milliseconds (default 10000). Each request waits at most the smaller of
-    /// `timeout_ms` and what is left of this budget.
-    #[serde(default)]
-    pub network_budget_ms: Option<u64>,
-    /// Most HTTP calls one adapter call may make, each redirect followed counting as one
-    /// (default 20).
-    #[serde(default)]
-    pub max_calls: Option<u32>,
-    /// Values for the script.
-    #[serde(default)]
-    pub values: BTreeMap<String, serde_json::Value>,
-}
-
-impl CarrierConfig {
-    /// The HTTP policy this configuration gives the carrier `carrier`; an error names an
-    /// `allowed_hosts` entry that is not `host[:port]`.
-    pub fn http_policy(&self, carrier: &str) -> std::result::Result<HttpPolicy, String> {
-        let allowed_hosts = self
-            .allowed_hosts
-            .iter()
-            .map(|entry| AllowedHost::parse(entry))
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(HttpPolicy {
-            carrier: carrier.to_string(),
-            allowed_hosts,
-            timeout: Duration::from_millis(self.timeout_ms.unwrap_or(5000)),
-            max_bytes: self.max_response_bytes.unwrap_or(1 << 20),
-            budget: Duration::from_millis(self.network_budget_ms.unwrap_or(10_000)),
-            max_calls: self.max_calls.unwrap_or(20),
-        })
-    }
+    webhook_limit: usize,
 }
 
 fn text(map: &Map, key: &str, what: &str) -> std::result::Result<String, String> {
@@ -202,6 +146,9 @@ impl Adapter {
         let policy = config
             .http_policy(&where_)
             .map_err(|e| Error::bad_input(format!("carrier adapter {where_}: {e}")))?;
+        let configured = |e: String| Error::bad_input(format!("carrier adapter {where_}: {e}"));
+        let webhook_limit = config.webhook_limit().map_err(configured)?;
+        let zone = config.zone().map_err(configured)?;
         let mut adapter = Adapter {
             meta: Metadata {
                 id: String::new(),
@@ -211,23 +158,35 @@ impl Adapter {
                 tracking_pattern: None,
                 check_digit: CheckDigit::None,
                 statuses: HashMap::new(),
+                time_zone: None,
+                webhooks: false,
             },
             path,
             ast,
             state: CallState {
                 policy: Arc::new(policy),
                 values: Arc::new(config.values.clone()),
+                zone: FixedOffset::east_opt(0).expect("UTC"),
                 spent: Spent::fresh(),
+                rejected: Rejected::default(),
             },
+            webhook_limit,
         };
         let meta = adapter.call_raw("metadata", ())?;
-        adapter.meta = Self::metadata(meta)
+        let has_webhook = adapter.supports("parse_webhook", 1);
+        adapter.meta = Self::metadata(meta, has_webhook)
             .map_err(|e| Error::bad_input(format!("carrier adapter {where_}: metadata(): {e}")))?;
+        if let Some(webhooks) = config.webhooks {
+            adapter.meta.webhooks = webhooks;
+        }
+        adapter.state.zone = zone
+            .or(adapter.meta.time_zone)
+            .unwrap_or(adapter.state.zone);
         Arc::make_mut(&mut adapter.state.policy).carrier = adapter.meta.id.clone();
         Ok(adapter)
     }
 
-    fn metadata(value: Dynamic) -> std::result::Result<Metadata, String> {
+    fn metadata(value: Dynamic, has_webhook: bool) -> std::result::Result<Metadata, String> {
         let m = map_of(value, "metadata()")?;
         let id = text(&m, "id", "metadata")?;
         waybill_workflow::model::limits::check_id("metadata.id", &id)?;
@@ -274,6 +233,17 @@ impl Adapter {
             tracking_pattern,
             check_digit,
             statuses,
+            time_zone: opt_text(&m, "time_zone", "metadata")?
+                .map(|z| {
+                    crate::time::parse_zone(&z).map_err(|e| format!("metadata.time_zone: {e}"))
+                })
+                .transpose()?,
+            webhooks: match m.get("webhooks") {
+                None => has_webhook,
+                Some(v) => v
+                    .as_bool()
+                    .map_err(|t| format!("metadata.webhooks must be true or false, not {t}"))?,
+            },
         })
     }
 
@@ -284,13 +254,20 @@ impl Adapter {
 
     fn call_raw(&self, name: &str, args: impl rhai::FuncArgs) -> Result<Dynamic> {
         // Each call starts with nothing spent of its HTTP calls and network budget.
-        let state = Dynamic::from(self.state.for_a_call());
-        carrier_host()
-            .call_tagged(&self.ast, name, args, state)
-            .map_err(|e| Error::Carrier {
+        let state = self.state.for_a_call();
+        let rejected = state.rejected.clone();
+        let answer = carrier_host().call_tagged(&self.ast, name, args, Dynamic::from(state));
+        // A call that said `unauthorized(reason)` is refused, whatever it did after.
+        if let Some(reason) = rejected.reason() {
+            return Err(Error::Unauthorized {
                 carrier: self.id_or_path(),
-                message: format!("{name}() failed: {e}"),
-            })
+                reason,
+            });
+        }
+        answer.map_err(|e| Error::Carrier {
+            carrier: self.id_or_path(),
+            message: format!("{name}() failed: {e}"),
+        })
     }
 
     fn id_or_path(&self) -> String {
@@ -389,44 +366,27 @@ impl Adapter {
     pub fn track(&self, numbers: Vec<String>) -> Result<Vec<CarrierEvent>> {
         let numbers: Array = numbers.into_iter().map(Dynamic::from).collect();
         let answer = self.call("track", 1, (numbers,))?;
-        self.events(answer).map_err(|e| self.shape("track", e))
+        events(answer, self.state.zone).map_err(|e| self.shape("track", e))
     }
 
-    /// The events in a webhook request.
-    pub fn parse_webhook(&self, headers: Map, body: String) -> Result<Vec<CarrierEvent>> {
-        let mut request = Map::new();
-        request.insert("headers".into(), headers.into());
-        request.insert("body".into(), body.into());
+    /// The events in a webhook request: its headers (names lower-cased) and its raw body.
+    /// A body longer than the carrier's `max_webhook_bytes` is bad input and never reaches
+    /// the adapter; an adapter that calls `unauthorized(reason)` makes this
+    /// [`Error::Unauthorized`].
+    pub fn parse_webhook(
+        &self,
+        headers: &BTreeMap<String, String>,
+        body: &str,
+    ) -> Result<Vec<CarrierEvent>> {
+        if !self.supports("parse_webhook", 1) {
+            return Err(Error::bad_input(format!(
+                "`parse_webhook` is not supported by carrier `{}`",
+                self.meta.id
+            )));
+        }
+        let request = crate::webhook::request(&self.meta.id, headers, body, self.webhook_limit)?;
         let answer = self.call("parse_webhook", 1, (request,))?;
-        self.events(answer)
-            .map_err(|e| self.shape("parse_webhook", e))
-    }
-
-    fn events(&self, answer: Dynamic) -> std::result::Result<Vec<CarrierEvent>, String> {
-        array_of(answer, "the answer")?
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let what = format!("events[{i}]");
-                let m = map_of(e, &what)?;
-                let at = text(&m, "at", &what)?;
-                // What a carrier sends is kept in the history: bounded, and free of control
-                // characters.
-                let bounded = |key: &str| {
-                    let value = text(&m, key, &what)?;
-                    check_line(&format!("{what}.{key}"), &value, MAX_ID_LEN * 4)?;
-                    Ok::<_, String>(value)
-                };
-                Ok(CarrierEvent {
-                    event_id: bounded("event_id")?,
-                    tracking_number: bounded("tracking_number")?,
-                    status: bounded("status")?,
-                    at: DateTime::parse_from_rfc3339(&at)
-                        .map_err(|_| format!("{what}.at `{at}` is not an RFC 3339 time"))?
-                        .with_timezone(&Utc),
-                })
-            })
-            .collect()
+        events(answer, self.state.zone).map_err(|e| self.shape("parse_webhook", e))
     }
 
     /// The normalized status of a raw code (`unknown` when the adapter does not map it).

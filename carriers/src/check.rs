@@ -3,7 +3,9 @@
 use super::Adapter;
 use rhai::{Dynamic, Map};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
+use waybill_workflow::BadInput;
 
 /// How one function of an adapter did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -27,10 +29,29 @@ fn sample_parcel() -> Map {
     m.insert("to_country".into(), "NL".into());
     m.insert("to_postcode".into(), "1011AB".into());
     m.insert("to_city".into(), "Amsterdam".into());
+    m.insert("to_street".into(), "Stadhuisplein 10".into());
+    m.insert("to_name".into(), "Ada Lovelace".into());
+    m.insert("to_email".into(), "ada@example.com".into());
+    m.insert("to_phone".into(), "+31612345678".into());
     m
 }
 
-/// Runs every function of `adapter`; webhook samples are read from `samples` (`*.json`).
+/// The headers of the sample payload `file`: those of `NAME.headers` beside `NAME.json`
+/// (`Name: value` lines, see [`crate::webhook::parse_headers`]), or none.
+pub fn sample_headers(file: &Path) -> crate::Result<BTreeMap<String, String>> {
+    let path = file.with_extension("headers");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::webhook::parse_headers(&text, &path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(crate::Error::bad_input(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Runs every function of `adapter`; webhook samples are read from `samples` (`*.json`, each
+/// sent with the headers of the `*.headers` file beside it, if there is one).
 pub fn conformance(adapter: &Adapter, samples: Option<&Path>) -> Vec<Finding> {
     let mut findings = vec![Finding {
         function: "metadata".into(),
@@ -113,8 +134,8 @@ pub fn conformance(adapter: &Adapter, samples: Option<&Path>) -> Vec<Finding> {
         }
         for file in files {
             let body = std::fs::read_to_string(&file).unwrap_or_default();
-            let result = adapter
-                .parse_webhook(Map::new(), body)
+            let result = sample_headers(&file)
+                .and_then(|headers| adapter.parse_webhook(&headers, &body))
                 .map_err(|e| e.to_string())
                 .map(|events| {
                     let unknown: Vec<&str> = events

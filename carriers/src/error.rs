@@ -17,6 +17,15 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The adapter refused the request it was given (`unauthorized(reason)`): a webhook
+    /// whose signature is missing or wrong. Nothing is written.
+    #[error("carrier `{carrier}`: unauthorized: {reason}")]
+    Unauthorized {
+        /// The carrier's id.
+        carrier: String,
+        /// Why, in the adapter's words.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -25,6 +34,7 @@ impl Error {
         match self {
             Error::Workflow(e) => e.kind(),
             Error::Carrier { .. } => Kind::Script,
+            Error::Unauthorized { .. } => Kind::Unauthorized,
         }
     }
 }

@@ -8,13 +8,20 @@
 
 mod adapter;
 pub mod check;
+mod config;
+pub mod crypto;
 mod error;
+mod events;
 mod host;
 mod http;
+pub mod time;
 pub mod tracking;
+pub mod webhook;
 
-pub use adapter::{Adapter, CarrierConfig, CarrierEvent, Label, Metadata, Rate};
+pub use adapter::{Adapter, Label, Metadata, Rate};
+pub use config::{CarrierConfig, DEFAULT_WEBHOOK_BYTES};
 pub use error::{Error, Result};
+pub use events::CarrierEvent;
 pub use host::carrier_host;
 pub use http::{AllowedHost, HttpPolicy, MAX_REDIRECTS};
 pub use waybill_workflow::model::Normalized;
@@ -37,12 +44,12 @@ pub struct Carriers {
 
 impl Carriers {
     /// Reads a carrier configuration file (YAML: carrier id → [`CarrierConfig`]).
-    /// Each carrier's `allowed_hosts` is checked here, so a bad entry is named before anything runs.
+    /// Each carrier's settings (`allowed_hosts`, `max_webhook_bytes`, `time_zone`) are checked here, so a bad entry is named before anything runs.
     pub fn parse_config(text: &str, source: &str) -> Result<BTreeMap<String, CarrierConfig>> {
         let config: BTreeMap<String, CarrierConfig> =
             serde_yaml::from_str(text).map_err(|e| Error::bad_input(format!("{source}: {e}")))?;
         for (carrier, c) in &config {
-            c.http_policy(carrier)
+            c.validate(carrier)
                 .map_err(|e| Error::bad_input(format!("{source}: carrier `{carrier}`: {e}")))?;
         }
         Ok(config)

@@ -1,9 +1,9 @@
-//! `waybill carrier list | check | webhook`.
+//! `waybill carrier list | check | poll | webhook`.
 
 use crate::args::{CarrierCommand, Cli};
 use crate::{load, open, reply};
 use std::io::Read;
-use waybill_engine::carriers::{check, Adapter};
+use waybill_engine::carriers::{check, webhook, Adapter};
 use waybill_engine::command::Command;
 use waybill_engine::BadInput;
 use waybill_engine::{Error, Result};
@@ -93,6 +93,18 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
                 )))
             }
         }
+        CarrierCommand::Poll { carrier, change } => {
+            let command = Command::CarrierPoll {
+                carrier: carrier.clone(),
+            };
+            let reply = open::executor(cli)?.run(open::request(cli, change, command))?;
+            if !cli.json {
+                for e in &reply.events {
+                    outln!("{e}");
+                }
+            }
+            reply::finish(cli, reply)
+        }
         CarrierCommand::Webhook {
             carrier,
             file,
@@ -108,16 +120,18 @@ pub fn run(cli: &Cli, cmd: &CarrierCommand) -> Result<()> {
             } else {
                 load::read_text(file)?
             };
-            let headers = headers
-                .iter()
-                .map(|h| {
-                    h.split_once(':')
-                        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                        .ok_or_else(|| {
-                            Error::bad_input(format!("--header `{h}` must be NAME:VALUE"))
-                        })
-                })
-                .collect::<Result<_>>()?;
+            let mut named = std::collections::BTreeMap::new();
+            for h in headers {
+                let (name, value) = webhook::parse_header(h)
+                    .map_err(|e| Error::bad_input(format!("--header: {e}")))?;
+                // Header names compare without case: the adapter sees them lower-cased.
+                if named.insert(name.to_ascii_lowercase(), value).is_some() {
+                    return Err(Error::bad_input(format!(
+                        "--header `{name}` is given twice"
+                    )));
+                }
+            }
+            let headers = named;
             let command = Command::CarrierWebhook {
                 carrier: carrier.clone(),
                 headers,

@@ -2,7 +2,7 @@
 
 use crate::args::Cli;
 use waybill_engine::workflow::Error as Domain;
-use waybill_engine::Error;
+use waybill_engine::{Error, Kind};
 
 pub use waybill_engine::status::{EXIT_BAD_INPUT as BAD_INPUT, EXIT_REFUSED as REFUSED};
 
@@ -21,6 +21,9 @@ pub fn report(cli: &Cli, err: &Error) -> i32 {
             }
             Some(Domain::Rules(diagnostics)) => {
                 serde_json::json!({"status": "error", "errors": diagnostics})
+            }
+            _ if err.kind() == Kind::Unauthorized => {
+                serde_json::json!({"status": "unauthorized", "message": err.to_string()})
             }
             _ => serde_json::json!({"status": "error", "message": err.to_string()}),
         };

@@ -3,17 +3,31 @@
 use crate::args::{Cli, ServeArgs, TokenCommand};
 use crate::{load, open};
 use std::path::{Path, PathBuf};
-use waybill_engine::Result;
+use waybill_engine::{BadInput, Result};
 use waybill_server::tokens::{self, Tokens};
 
 /// Runs `serve` until SIGTERM or Ctrl-C.
 pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    let poll_every = match args.poll_every {
+        None => None,
+        Some(secs) => Some(
+            std::time::Duration::try_from_secs_f64(secs)
+                .ok()
+                .filter(|d| d.as_secs_f64() >= 1.0)
+                .ok_or_else(|| {
+                    waybill_engine::Error::bad_input(format!(
+                        "--poll-every {secs} must be a number of seconds from 1"
+                    ))
+                })?,
+        ),
+    };
     let exec = open::executor(cli)?;
     let config = waybill_server::Config {
         listen: args.listen.clone(),
         data: cli.data.clone(),
         tokens: tokens_path(cli, args.tokens.as_deref()),
         group_max: args.group_max,
+        poll_every,
     };
     let json = cli.json;
     waybill_server::serve(config, exec, |url| {

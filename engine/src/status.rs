@@ -9,6 +9,8 @@ pub const EXIT_REFUSED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 /// Exit code: storage or internal fault.
 pub const EXIT_INTERNAL: i32 = 3;
+/// Exit code: not believed (a carrier adapter refused a webhook: a missing or wrong signature).
+pub const EXIT_UNAUTHORIZED: i32 = 4;
 
 /// The CLI's exit code for a failure of `kind`.
 pub fn exit_code(kind: Kind) -> i32 {
@@ -17,11 +19,13 @@ pub fn exit_code(kind: Kind) -> i32 {
         // A user's strategy or carrier script is theirs to fix, like a typo in the command.
         Kind::BadInput | Kind::NotFound | Kind::Script => EXIT_BAD_INPUT,
         Kind::Workflow | Kind::Storage => EXIT_INTERNAL,
+        Kind::Unauthorized => EXIT_UNAUTHORIZED,
     }
 }
 
-/// The HTTP status for a failure of `kind`: 409 refused by the rules, 400 bad input, 404 not
-/// found, 422 a script of the user's failed, 500 the workflow did not settle, 503 storage.
+/// The HTTP status for a failure of `kind`: 409 refused by the rules, 400 bad input, 401 not
+/// believed (a webhook's signature), 404 not found, 422 a script of the user's failed, 500 the
+/// workflow did not settle, 503 storage.
 pub fn http_status(kind: Kind) -> u16 {
     match kind {
         Kind::Refused => 409,
@@ -30,16 +34,18 @@ pub fn http_status(kind: Kind) -> u16 {
         Kind::Script => 422,
         Kind::Workflow => 500,
         Kind::Storage => 503,
+        Kind::Unauthorized => 401,
     }
 }
 
 /// The kind of failure an HTTP status stands for (what [`http_status`] gives, read back), so a
-/// client of the server fails with the exit code the CLI would have given; 401 and 403 are bad
-/// input (a token or role to fix), any other status a storage fault.
+/// client of the server fails with the exit code the CLI would have given; 403 is bad input (a
+/// role to fix), any other status a storage fault.
 pub fn kind_of_status(status: u16) -> Kind {
     match status {
         409 => Kind::Refused,
-        400 | 401 | 403 => Kind::BadInput,
+        401 => Kind::Unauthorized,
+        400 | 403 => Kind::BadInput,
         404 => Kind::NotFound,
         422 => Kind::Script,
         500 => Kind::Workflow,
@@ -56,5 +62,6 @@ pub fn name(kind: Kind) -> &'static str {
         Kind::Script => "script-failed",
         Kind::Workflow => "workflow",
         Kind::Storage => "storage",
+        Kind::Unauthorized => "unauthorized",
     }
 }

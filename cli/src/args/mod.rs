@@ -110,7 +110,7 @@ pub enum Command {
     /// Split strategies: list them, or check one.
     #[command(subcommand)]
     Strategy(StrategyCommand),
-    /// Carrier adapters: list them, check one, ingest a webhook.
+    /// Carrier adapters: list them, check one, ingest a webhook, poll those without webhooks.
     #[command(subcommand)]
     Carrier(CarrierCommand),
     /// Notifications queued by `notify` effects, waiting for an integration.

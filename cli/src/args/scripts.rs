@@ -25,9 +25,20 @@ pub enum CarrierCommand {
     Check {
         /// The adapter file.
         file: PathBuf,
-        /// Folder of sample webhook payloads (default: samples/<id> beside the file or its folder).
+        /// Folder of sample webhook payloads (default: samples/<id> beside the file or its
+        /// folder): each `NAME.json` is sent with the headers of `NAME.headers` beside it, one
+        /// `Name: value` a line (`#` starts a comment), if there is one.
         #[arg(long)]
         samples: Option<PathBuf>,
+    },
+    /// Ask the carriers that send no webhooks where their shipments' parcels are (their
+    /// `track`), and take the events as a webhook's: duplicates dropped, older ones ignored.
+    Poll {
+        /// Only this carrier (it must send no webhooks and have `track`).
+        #[arg(long)]
+        carrier: Option<String>,
+        #[command(flatten)]
+        change: Change,
     },
     /// Ingest one webhook payload from a carrier (`-` reads stdin).
     Webhook {
@@ -35,8 +46,9 @@ pub enum CarrierCommand {
         carrier: String,
         /// The payload (the request body).
         file: PathBuf,
-        /// A request header, NAME:VALUE (repeatable).
-        #[arg(long = "header", value_name = "NAME:VALUE")]
+        /// A request header, `NAME: VALUE` (repeatable): e.g. the carrier's signature,
+        /// `--header 'Sendcloud-Signature: 1eed...'`. Names compare without case.
+        #[arg(long = "header", value_name = "NAME: VALUE")]
         headers: Vec<String>,
         #[command(flatten)]
         change: Change,

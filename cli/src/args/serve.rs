@@ -16,6 +16,10 @@ pub struct ServeArgs {
     /// The most commands committed with one flush.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub group_max: usize,
+    /// Every this many seconds, ask the carriers that send no webhooks about the shipments in
+    /// transit (`carrier poll`), as role `carrier`.
+    #[arg(long, value_name = "SECONDS")]
+    pub poll_every: Option<f64>,
 }
 
 /// `waybill token ...`: the API tokens of `waybill serve`.

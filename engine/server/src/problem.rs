@@ -102,6 +102,7 @@ impl From<Error> for Problem {
             waybill_engine::Kind::Script => "a script failed",
             waybill_engine::Kind::Workflow => "the workflow did not settle",
             waybill_engine::Kind::Storage => "the store is unavailable",
+            waybill_engine::Kind::Unauthorized => "not believed",
         };
         let mut problem = Problem::new(
             status::http_status(kind),

@@ -16,7 +16,7 @@ use axum::routing::get;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
-use waybill_engine::command::Executor;
+use waybill_engine::command::{Command, Executor, Request};
 use waybill_engine::model::limits::MAX_INPUT_BYTES;
 
 /// How to serve.
@@ -30,6 +30,8 @@ pub struct Config {
     pub tokens: PathBuf,
     /// The most commands committed with one flush.
     pub group_max: usize,
+    /// Run `carrier.poll` this often (carriers without webhooks), as role `carrier`.
+    pub poll_every: Option<std::time::Duration>,
 }
 
 /// Serves `exec` until SIGTERM or Ctrl-C. `ready` is told the base URL once requests are
@@ -74,6 +76,9 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
         token: local,
     };
     discovery.write(&config.data)?;
+    if let Some(every) = config.poll_every {
+        tokio::spawn(poll(state.clone(), every));
+    }
     ready(&url);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
@@ -136,6 +141,36 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
     })
     .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES + 1))
     .with_state(state)
+}
+
+/// Asks the carriers without webhooks for news every `every`, through the owner like any
+/// command, until the server stops. A poll that fails is in the log, and the next one runs.
+async fn poll(state: Arc<AppState>, every: std::time::Duration) {
+    let mut stopping = state.stopping.clone();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stopping.changed() => return,
+        }
+        let request = Request {
+            caller: Some("poller".into()),
+            ..Request::new(
+                Command::CarrierPoll { carrier: None },
+                Some("carrier".into()),
+            )
+        };
+        let result = state
+            .owner
+            .call(move |exec| exec.execute(request).map_err(Into::into))
+            .await;
+        match result {
+            Ok(reply) if !reply.events.is_empty() => {
+                eprintln!("waybill serve: carrier poll: {}", reply.events.join("; "))
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("waybill serve: carrier poll failed: {e}"),
+        }
+    }
 }
 
 /// Waits for SIGTERM or Ctrl-C.

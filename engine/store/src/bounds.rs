@@ -38,6 +38,7 @@ impl Command {
                 (changes.carrier.as_ref(), &changes.add_tracking)
             }
             Command::ShipmentLabel { carrier, .. } => (carrier.as_ref(), &[]),
+            Command::CarrierPoll { carrier } => (carrier.as_ref(), &[]),
             _ => (None, &[]),
         };
         one.into_iter()
@@ -136,6 +137,7 @@ impl Command {
                 })
             }
             Command::OutboxAck { .. } => Ok(()),
+            Command::CarrierPoll { carrier } => optional_id("carrier", carrier),
             Command::OrderFireTo { id, to, .. } | Command::ShipmentFireTo { id, to, .. } => {
                 check_id("id", id)?;
                 match to.split_once('=') {

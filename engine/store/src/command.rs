@@ -164,6 +164,14 @@ pub enum Command {
         /// Request body.
         body: String,
     },
+    /// Ask the carriers that send no webhooks (or one of them) where their parcels are, and
+    /// take the events they answer as a webhook's (see `executor/carrier_poll.rs`).
+    #[serde(rename = "carrier.poll")]
+    CarrierPoll {
+        /// Only this carrier (it must send no webhooks and have `track`).
+        #[serde(default)]
+        carrier: Option<String>,
+    },
     /// Remove a delivered notification from the outbox.
     #[serde(rename = "outbox.ack")]
     OutboxAck {
@@ -233,6 +241,7 @@ impl Command {
             Command::ShipmentLabel { .. } => "shipment.label",
             Command::ShipmentVoid { .. } => "shipment.void",
             Command::CarrierWebhook { .. } => "carrier.webhook",
+            Command::CarrierPoll { .. } => "carrier.poll",
             Command::OutboxAck { .. } => "outbox.ack",
             Command::OrderFireTo { .. } => "order.fire_to",
             Command::ShipmentFireTo { .. } => "shipment.fire_to",

@@ -1,5 +1,5 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for the carrier tests of the engine and the CLI. It uses
-//! nothing but `std`.
+//! A tiny HTTP/1.1 server on 127.0.0.1 for the carrier tests of the engine and the CLI, over
+//! plain TCP or, with [`crate::tls`], over TLS.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,9 +14,40 @@ pub type Seen = (String, String, String);
 /// How the server answers a request: `(path, body)` → (status, body).
 pub type Answer = fn(&str, &str) -> (u16, String);
 
+/// One request with everything it carried: what a [`Handler`] answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// The headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl Request {
+    /// The value of header `name` (any case), if it came.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How a server started with [`Server::handle`] answers a request → (status, body).
+pub type Handler = fn(&Request) -> (u16, String);
+
 /// Reads one HTTP/1.1 request (headers, then `Content-Length` bytes of body).
 pub fn read_request(stream: &mut TcpStream) -> Option<Seen> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    read_full(stream).map(|r| (r.method, r.path, r.body))
+}
+
+/// Reads one HTTP/1.1 request from any stream (set its read timeout first).
+pub fn read_full(stream: &mut impl Read) -> Option<Request> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -45,18 +76,24 @@ pub fn read_request(stream: &mut TcpStream) -> Option<Seen> {
         }
         data.extend_from_slice(&buf[..n]);
     }
-    let mut first = head.lines().next()?.split_whitespace();
+    let mut lines = head.lines();
+    let mut first = lines.next()?.split_whitespace();
     let method = first.next()?.to_string();
     let path = first.next()?.to_string();
-    Some((
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some(Request {
         method,
         path,
-        String::from_utf8_lossy(&data[head_end..]).into_owned(),
-    ))
+        headers,
+        body: String::from_utf8_lossy(&data[head_end..]).into_owned(),
+    })
 }
 
 /// Writes a JSON answer with `status` and closes the exchange.
-pub fn respond(stream: &mut TcpStream, status: u16, body: &str) {
+pub fn respond(stream: &mut impl Write, status: u16, body: &str) {
     let reason = if status == 200 { "OK" } else { "X" };
     let reply = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -87,27 +124,79 @@ pub fn listen() -> (TcpListener, String) {
     (listener, base)
 }
 
-/// A server that answers every request with an [`Answer`] and remembers what it was asked.
+/// How a server answers: the old `(path, body)` form, or a [`Handler`] of the whole request.
+#[derive(Clone, Copy)]
+enum Answers {
+    Plain(Answer),
+    Full(Handler),
+}
+
+impl Answers {
+    fn answer(&self, request: &Request) -> (u16, String) {
+        match self {
+            Answers::Plain(f) => f(&request.path, &request.body),
+            Answers::Full(f) => f(request),
+        }
+    }
+}
+
+/// A server that answers every request with an [`Answer`] (or a [`Handler`]) and remembers
+/// what it was asked.
 pub struct Server {
-    /// The API's base URL, `http://127.0.0.1:PORT/v1`.
+    /// The API's base URL, `http://127.0.0.1:PORT/v1` (`https://` for a TLS server).
     pub base: String,
     stop: Arc<AtomicBool>,
-    handle: JoinHandle<Vec<Seen>>,
+    handle: JoinHandle<Vec<Request>>,
 }
 
 impl Server {
     /// Answers requests until [`Server::finish`] (or 60 seconds).
     pub fn start(answer: Answer) -> Server {
-        Server::spawn(usize::MAX, Duration::from_secs(60), answer)
+        Server::spawn(
+            usize::MAX,
+            Duration::from_secs(60),
+            Answers::Plain(answer),
+            None,
+        )
     }
 
     /// Answers `n` requests, then stops (or after 10 seconds, whichever comes first).
     pub fn serve(n: usize, answer: Answer) -> Server {
-        Server::spawn(n, Duration::from_secs(10), answer)
+        Server::spawn(n, Duration::from_secs(10), Answers::Plain(answer), None)
     }
 
-    fn spawn(n: usize, limit: Duration, answer: Answer) -> Server {
+    /// Answers every request with `handler`, which sees its method and headers too, until
+    /// [`Server::finish`] (or 60 seconds).
+    pub fn handle(handler: Handler) -> Server {
+        Server::spawn(
+            usize::MAX,
+            Duration::from_secs(60),
+            Answers::Full(handler),
+            None,
+        )
+    }
+
+    /// [`Server::handle`] over TLS, with the certificate `tls` presents.
+    pub fn handle_tls(handler: Handler, tls: Arc<rustls::ServerConfig>) -> Server {
+        Server::spawn(
+            usize::MAX,
+            Duration::from_secs(60),
+            Answers::Full(handler),
+            Some(tls),
+        )
+    }
+
+    fn spawn(
+        n: usize,
+        limit: Duration,
+        answers: Answers,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> Server {
         let (listener, base) = listen();
+        let base = match tls {
+            Some(_) => base.replacen("http://", "https://", 1),
+            None => base,
+        };
         listener.set_nonblocking(true).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
@@ -115,17 +204,22 @@ impl Server {
             let mut seen = Vec::new();
             let end = Instant::now() + limit;
             while !stopped.load(Ordering::SeqCst) && seen.len() < n && Instant::now() < end {
-                let Ok((mut stream, _)) = listener.accept() else {
+                let Ok((stream, _)) = listener.accept() else {
                     std::thread::sleep(Duration::from_millis(5));
                     continue;
                 };
                 stream.set_nonblocking(false).unwrap();
-                let Some(request) = read_request(&mut stream) else {
-                    continue;
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let request = match &tls {
+                    None => exchange(stream, answers),
+                    Some(config) => crate::tls::accept(stream, config.clone())
+                        .and_then(|stream| exchange(stream, answers)),
                 };
-                let (status, body) = answer(&request.1, &request.2);
-                respond(&mut stream, status, &body);
-                seen.push(request);
+                if let Some(request) = request {
+                    seen.push(request);
+                }
             }
             seen
         });
@@ -134,16 +228,29 @@ impl Server {
 
     /// Waits until the server stops by itself; the requests it saw, in order.
     pub fn join(self) -> std::thread::Result<Vec<Seen>> {
-        self.handle.join()
+        self.handle.join().map(|all| {
+            all.into_iter()
+                .map(|r| (r.method, r.path, r.body))
+                .collect()
+        })
+    }
+
+    /// Stops the server now; the requests it saw, whole, in order.
+    pub fn requests(self) -> Vec<Request> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.join().unwrap()
     }
 
     /// Stops the server now; the paths it was asked for, in order.
     pub fn finish(self) -> Vec<String> {
-        self.stop.store(true, Ordering::SeqCst);
-        self.join()
-            .unwrap()
-            .into_iter()
-            .map(|(_, path, _)| path)
-            .collect()
+        self.requests().into_iter().map(|r| r.path).collect()
     }
+}
+
+/// Reads one request from `stream` and answers it.
+fn exchange(mut stream: impl Read + Write, answers: Answers) -> Option<Request> {
+    let request = read_full(&mut stream)?;
+    let (status, body) = answers.answer(&request);
+    respond(&mut stream, status, &body);
+    Some(request)
 }

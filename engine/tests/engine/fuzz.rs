@@ -379,14 +379,23 @@ fn input() -> impl Strategy<Value = Value> {
     .prop_map(|m| json!(m))
 }
 
-/// The sample webhooks of every carrier, by carrier id.
-fn samples() -> Vec<(String, String)> {
+/// The sample webhooks of every carrier (`*.json`), by carrier id, with their headers.
+fn samples() -> Vec<(String, String, BTreeMap<String, String>)> {
     let mut out = Vec::new();
     for carrier in std::fs::read_dir(repo().join("carriers/samples")).unwrap() {
         let carrier = carrier.unwrap();
         for file in std::fs::read_dir(carrier.path()).unwrap() {
-            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
-            out.push((carrier.file_name().to_string_lossy().into_owned(), text));
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let headers = waybill_engine::carriers::check::sample_headers(&path).unwrap();
+            out.push((
+                carrier.file_name().to_string_lossy().into_owned(),
+                text,
+                headers,
+            ));
         }
     }
     out.sort();
@@ -428,7 +437,7 @@ fn field(name: &'static str) -> BoxedStrategy<Value> {
             let samples = samples();
             prop_oneof![
                 3 => (prop::sample::select(samples), prop::collection::vec(mutation(), 0..2))
-                    .prop_map(|((_, body), m)| json!(String::from_utf8_lossy(&mutate(body.as_bytes(), &m)))),
+                    .prop_map(|((_, body, _), m)| json!(String::from_utf8_lossy(&mutate(body.as_bytes(), &m)))),
                 1 => hostile().prop_map(|s| json!(s)),
             ].boxed()
         }
@@ -602,7 +611,7 @@ proptest! {
         raw in prop::collection::vec(any::<u8>(), 0..64),
     ) {
         let samples = samples();
-        let (_, body) = sample.get(&samples);
+        let (_, body, _) = sample.get(&samples);
         let mutated = String::from_utf8_lossy(&mutate(body.as_bytes(), &mutations)).into_owned();
         for adapter in props::adapters() {
             for body in [mutated.clone(), random.to_string(), text.clone()] {
@@ -616,14 +625,16 @@ proptest! {
 #[test]
 fn every_sample_webhook_parses_in_its_adapter() {
     let samples = samples();
-    for (carrier, body) in &samples {
+    for (carrier, body, headers) in &samples {
+        // Signed samples verify with their sample secrets.
+        let signed = crate::util::sample_carriers().load(carrier).unwrap();
+        let events = signed.parse_webhook(headers, body);
+        assert!(events.is_ok(), "{carrier}: {events:?}");
         let adapter = props::adapters()
             .iter()
             .find(|a| &a.meta.id == carrier)
             .unwrap();
-        let events = adapter.parse_webhook(Default::default(), body.clone());
-        assert!(events.is_ok(), "{carrier}: {events:?}");
-        props::webhook_to(adapter, BTreeMap::new(), body.clone());
+        props::webhook_to(adapter, headers.clone(), body.clone());
     }
 }
 

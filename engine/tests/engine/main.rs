@@ -4,6 +4,7 @@
 mod util;
 
 mod carrier_events;
+mod carrier_poll;
 mod carriers;
 mod executor;
 mod fire;

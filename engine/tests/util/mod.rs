@@ -179,3 +179,22 @@ fn parse_webhook(req) {{ json_parse(req.body) }}
 "#
     )
 }
+
+/// The secret the Sendcloud samples (`carriers/samples/sendcloud/`) are signed with.
+pub const SENDCLOUD_SAMPLE_SECRET: &str = "sendcloud-sample-secret";
+
+/// The webhook secret the EasyPost samples are signed with, as EasyPost shows it: with the
+/// ligature `ﬁ`, which it signs in its NFKD form `fi`.
+pub const EASYPOST_SAMPLE_SECRET: &str = "easypost-sample-\u{fb01}-secret";
+
+/// The built-in carriers, with Sendcloud and EasyPost given the secrets their samples are
+/// signed with.
+pub fn sample_carriers() -> waybill_engine::carriers::Carriers {
+    let yaml = format!(
+        "sendcloud:\n  values: {{ secret_key: \"{SENDCLOUD_SAMPLE_SECRET}\" }}\neasypost:\n  values: {{ webhook_secret: \"{EASYPOST_SAMPLE_SECRET}\" }}\n"
+    );
+    waybill_engine::carriers::Carriers {
+        dirs: Vec::new(),
+        config: waybill_engine::carriers::Carriers::parse_config(&yaml, "samples").unwrap(),
+    }
+}

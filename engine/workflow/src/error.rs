@@ -24,6 +24,9 @@ pub enum Kind {
     Workflow,
     /// The store could not be read or written.
     Storage,
+    /// The request is not believed: a carrier adapter refused a webhook whose signature is
+    /// missing or wrong. Nothing was written. The CLI exits with 4; an HTTP server answers 401.
+    Unauthorized,
 }
 
 /// Everything that can stop a command.

@@ -78,7 +78,7 @@ impl Store {
 
     /// Location ams (NL) with 5 MUG; order ORD-1 of 2 MUG (450 g each) to Amsterdam, placed;
     /// shipment SHP-1 of both from ams.
-    fn shipped_from_ams() -> Store {
+    pub(crate) fn shipped_from_ams() -> Store {
         let s = Store::new();
         s.ok(&[
             "location",
@@ -219,5 +219,7 @@ mod check;
 mod event_order;
 mod labels;
 mod numbers;
+pub(crate) mod poll;
 mod rates;
+pub(crate) mod signatures;
 mod webhooks;

@@ -340,3 +340,42 @@ fn order_list_and_can_beside_a_server_and_a_clear_word_for_what_needs_the_store(
         "it waited for the lock"
     );
 }
+
+#[test]
+fn serve_polls_the_carriers_without_webhooks_when_asked() {
+    use crate::carriers::poll::{api, POLLED};
+    let tracking = crate::util::http::Server::handle(api);
+    let mut s = Store::shipped_from_ams();
+    s.file("carriers/polled.rhai", POLLED);
+    let host = tracking
+        .base
+        .strip_prefix("http://")
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    s.carrier_config = Some(std::path::PathBuf::from(s.file(
+        "carriers.yaml",
+        &format!(
+            "polled:\n  allowed_hosts: [\"{host}\"]\n  values: {{ url: \"{}/track\" }}\n",
+            tracking.base
+        ),
+    )));
+    s.ok(&["shipment", "edit", "SHP-1", "--tracking", "T-1@polled"]);
+    let t = s.token("ops", "backoffice");
+    let server = s.serve_with(&["--poll-every", "1"]);
+    let mut state = String::new();
+    for _ in 0..50 {
+        let a = server.get(Some(&t), "/v1/shipments/SHP-1");
+        state = a.body["shipment"]["states"]["shipment"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if state == "in_transit" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(state, "in_transit", "the poll did not move the shipment");
+    let err = s.fails(2, &["serve", "--poll-every", "0.1"]);
+    assert!(err.contains("--poll-every 0.1"), "{err}");
+}

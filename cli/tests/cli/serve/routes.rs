@@ -262,3 +262,46 @@ fn the_outbox_long_poll_wakes_when_an_entry_arrives() {
     );
     assert_eq!(body["last"], entries.last().unwrap()["id"]);
 }
+
+#[test]
+fn a_signed_webhook_over_http_moves_the_shipment_and_a_bad_signature_is_401_writing_nothing() {
+    use crate::carriers::signatures::sample_signature;
+    let s = Store::sendcloud();
+    let carrier = s.token("sendcloud", "carrier");
+    let body = std::fs::read_to_string(
+        crate::util::repo().join("carriers/samples/sendcloud/en_route.json"),
+    )
+    .unwrap();
+    let signed = sample_signature("sendcloud", "en_route", "Sendcloud-Signature");
+    let (name, value) = signed.split_once(':').unwrap();
+    let server = s.serve();
+    let path = format!("/v1/carriers/sendcloud/webhook?token={carrier}");
+    // A wrong signature: 401, and nothing at all is written.
+    let a = server.send("POST", None, &path, &body, &[(name, "00ff")]);
+    problem(&a, 401, "unauthorized");
+    let a = server.send("POST", None, &path, &body, &[]);
+    problem(&a, 401, "");
+    drop(server);
+    let before = s.dump_text();
+    let server = s.serve();
+    let a = server.send(
+        "POST",
+        None,
+        &path,
+        &body.replace("3SYZ", "3SYA"),
+        &[(name, value.trim())],
+    );
+    problem(&a, 401, "");
+    drop(server);
+    assert_eq!(before, s.dump_text(), "a refused webhook wrote something");
+    // The right one moves the shipment.
+    let server = s.serve();
+    let a = server.send("POST", None, &path, &body, &[(name, value.trim())]);
+    assert_eq!(a.status, 200, "{a:?}");
+    assert!(
+        a.body["events"][0].as_str().unwrap().contains("fired"),
+        "{a:?}"
+    );
+    drop(server);
+    assert_eq!(s.shipment_state("SHP-1"), "in_transit");
+}

@@ -43,7 +43,13 @@ async fn webhook(
         let value = value
             .to_str()
             .map_err(|_| Problem::bad_request(format!("the {name} header is not visible ASCII")))?;
-        kept.insert(name.as_str().to_string(), value.to_string());
+        // A header sent twice is one value, as HTTP reads it.
+        kept.entry(name.as_str().to_string())
+            .and_modify(|v: &mut String| {
+                v.push_str(", ");
+                v.push_str(value);
+            })
+            .or_insert_with(|| value.to_string());
     }
     let command = Command::CarrierWebhook {
         carrier,

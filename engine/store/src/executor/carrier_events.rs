@@ -15,7 +15,6 @@ use crate::command::Reply;
 use crate::error::Result;
 use crate::{codec, keys};
 use chrono::{DateTime, Utc};
-use rhai::{Dynamic, Map};
 use waybill_carriers::{tracking, Adapter, CarrierEvent};
 use waybill_workflow::model::{CarrierReport, EntityRef, Normalized, OrderAggregate, Shipment};
 use waybill_workflow::{Actor, Applied};
@@ -54,7 +53,7 @@ impl EventKey {
 }
 
 /// `more` added to `into`.
-fn merge(into: &mut Applied, more: Applied) {
+pub(super) fn merge(into: &mut Applied, more: Applied) {
     into.steps.extend(more.steps);
     into.notifications.extend(more.notifications);
     into.stock.extend(more.stock);
@@ -73,26 +72,34 @@ impl Executor {
         let entity = EntityRef::System(format!("carrier {carrier}"));
         self.lifecycle.authorize(ctx.op, &entity, ctx.actor)?;
         let adapter = self.carriers.load(carrier)?;
-        let headers: Map = headers
-            .iter()
-            .map(|(k, v)| (k.to_lowercase().into(), Dynamic::from(v.clone())))
-            .collect();
-        let events = adapter.parse_webhook(headers, body.to_string())?;
+        let events = adapter.parse_webhook(headers, body)?;
+        let (outcomes, all) = self.ingest(&adapter, &events, ctx)?;
+        Ok(Reply {
+            entity: None,
+            events: outcomes,
+            ..Reply::ok(ctx.op, entity, &all)
+        })
+    }
+
+    /// Applies a carrier's events (from a webhook or from `track`), each at most once: what
+    /// became of each, and all they applied.
+    pub(super) fn ingest(
+        &mut self,
+        adapter: &Adapter,
+        events: &[CarrierEvent],
+        ctx: Ctx,
+    ) -> Result<(Vec<String>, Applied)> {
         let mut outcomes = Vec::new();
         let mut all = Applied::default();
-        for event in &events {
-            let (outcome, applied) = self.carrier_event(&adapter, event, ctx)?;
+        for event in events {
+            let (outcome, applied) = self.carrier_event(adapter, event, ctx)?;
             merge(&mut all, applied);
             outcomes.push(format!(
                 "{} {}: {outcome}",
                 event.event_id, event.tracking_number
             ));
         }
-        Ok(Reply {
-            entity: None,
-            events: outcomes,
-            ..Reply::ok(ctx.op, entity, &all)
-        })
+        Ok((outcomes, all))
     }
 
     fn carrier_event(

@@ -71,6 +71,11 @@ impl Executor {
         m.insert("to_country".into(), address.country.clone().into());
         m.insert("to_postcode".into(), text(&address.postcode));
         m.insert("to_city".into(), text(&address.city));
+        // What a real carrier's label needs too: who and where exactly.
+        m.insert("to_street".into(), text(&address.street));
+        m.insert("to_name".into(), text(&spec.customer.name));
+        m.insert("to_email".into(), text(&spec.customer.email));
+        m.insert("to_phone".into(), text(&spec.customer.phone));
         Ok(m)
     }
 

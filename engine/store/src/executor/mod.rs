@@ -11,6 +11,7 @@
 //! - [`invariants`]: `store check`.
 
 mod carrier_events;
+mod carrier_poll;
 mod carriers;
 mod context;
 mod firing;
@@ -227,6 +228,7 @@ impl Executor {
                 headers,
                 body,
             } => self.webhook(carrier, headers, body, ctx),
+            Command::CarrierPoll { carrier } => self.poll(carrier.as_deref(), ctx),
             Command::OutboxAck { id } => self.ack_outbox(*id, ctx),
             Command::OrderFireTo { id, to, input } => {
                 self.fire_to(EntityRef::Order(id.clone()), to, input, ctx)

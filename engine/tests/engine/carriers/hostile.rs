@@ -194,7 +194,7 @@ fn negative_prices_and_odd_services_are_refused() {
 fn webhook_events_are_bounded_text() {
     let parse = |event: &str| {
         evil(&format!("{META}\nfn parse_webhook(req) {{ [{event}] }}"))
-            .parse_webhook(rhai::Map::new(), String::new())
+            .parse_webhook(&BTreeMap::new(), "")
             .map(|_| ())
             .unwrap_err()
             .to_string()

@@ -281,3 +281,76 @@ fn one_call_makes_a_bounded_number_of_http_calls() {
     );
     assert_eq!(api.finish().len(), 40);
 }
+
+fn answer_ok(_: &crate::util::http::Request) -> (u16, String) {
+    (200, "[]".into())
+}
+
+#[test]
+fn credentials_are_not_sent_along_a_redirect_to_another_origin() {
+    let api = Server::handle(answer_ok);
+    let (base, redirector) = redirecting(format!("{}/moved", api.base));
+    let config = allowing(&[host_port(&base), host_port(&api.base)]);
+    let a = Adapter::compile(
+        &format!(
+            r#"{META}
+fn rates(req) {{
+    let headers = #{{ "authorization": "Bearer s3cr3t", "x-trace": "t-1" }};
+    http_request("GET", "{}/direct", headers, ());
+    http_request("GET", "{base}/rates", headers, ());
+    []
+}}"#,
+            api.base
+        ),
+        PathBuf::from("evil.rhai"),
+        &config,
+    )
+    .unwrap();
+    assert_eq!(rates_of(&a), Ok(0));
+    assert_eq!(redirector.join().unwrap(), 1);
+    let seen = api.requests();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].header("authorization"), Some("Bearer s3cr3t"));
+    assert_eq!(seen[1].path, "/v1/moved");
+    assert_eq!(
+        seen[1].header("authorization"),
+        None,
+        "credentials followed a redirect"
+    );
+    assert_eq!(seen[1].header("x-trace"), Some("t-1"));
+}
+
+#[test]
+fn request_headers_and_methods_are_checked() {
+    for (call, want) in [
+        (
+            r#"http_request("TRACE", "http://127.0.0.1:9/", #{}, ())"#,
+            "`TRACE` is not one of GET, POST, PUT, PATCH, DELETE",
+        ),
+        (
+            r#"http_get("http://127.0.0.1:9/", #{ "bad name": "x" })"#,
+            "`bad name` is not a header name",
+        ),
+        (
+            r#"http_get("http://127.0.0.1:9/", #{ "x-a": "line\nbreak" })"#,
+            "header `x-a` must be one line",
+        ),
+        (
+            r#"http_get("http://127.0.0.1:9/", #{ "x-a": 5 })"#,
+            "header `x-a` must be a string, not i64",
+        ),
+        (
+            r#"http_request("POST", "http://127.0.0.1:9/", #{}, 5)"#,
+            "the body must be a string or (), not i64",
+        ),
+    ] {
+        let a = Adapter::compile(
+            &format!("{META}\nfn rates(req) {{ {call}; [] }}"),
+            PathBuf::from("evil.rhai"),
+            &allowing(&["127.0.0.1:9"]),
+        )
+        .unwrap();
+        let err = rates_of(&a).unwrap_err();
+        assert!(err.contains(want), "{call}: {err}");
+    }
+}

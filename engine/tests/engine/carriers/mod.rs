@@ -13,12 +13,14 @@ use std::time::{Duration, Instant};
 use waybill_engine::carriers::{Adapter, CarrierConfig, Carriers, Normalized};
 
 /// The built-in adapters, in `carriers/`.
-const SHIPPED: [&str; 5] = [
+const SHIPPED: [&str; 7] = [
     "apiship",
     "citycourier",
+    "easypost",
     "manual",
     "nationalpost",
     "parcelline",
+    "sendcloud",
 ];
 
 fn load(id: &str) -> Adapter {
@@ -83,4 +85,8 @@ const META: &str = r#"fn metadata() { #{ id: "evil", name: "Evil", services: ["s
 mod hostile;
 mod http_adapter;
 mod http_limits;
+mod real;
 mod shipped;
+mod signatures;
+mod times;
+mod tls;

@@ -75,6 +75,20 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+impl schemars::JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An amount: digits with at most 2 decimals and an optional `-`, as a string or a JSON number",
+            "type": ["string", "number"],
+            "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,19 +115,5 @@ mod tests {
             "a JSON number reads as written"
         );
         assert!(Money::from_json(&serde_json::json!(12.505)).is_err());
-    }
-}
-
-impl schemars::JsonSchema for Money {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Money".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "An amount: digits with at most 2 decimals and an optional `-`, as a string or a JSON number",
-            "type": ["string", "number"],
-            "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"
-        })
     }
 }

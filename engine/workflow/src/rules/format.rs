@@ -327,6 +327,7 @@ pub const COMMAND_OPS: &[&str] = &[
     "location.add",
     "stock.set",
     "carrier.webhook",
+    "carrier.poll",
     "shipment.void",
     "outbox.ack",
 ];
