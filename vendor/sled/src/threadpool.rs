@@ -77,7 +77,15 @@ impl Queue {
 static QUEUE: Lazy<Queue, fn() -> Queue> = Lazy::new(init_queue);
 static BROKEN: AtomicBool = AtomicBool::new(false);
 
+// waybill's patch: the queue is made before its immortal workers are started (in `spawn`).
+// Started from here, each worker spun on `QUEUE`'s initialization lock until the last one had
+// been spawned, taking the cores from the thread spawning them: milliseconds of a one-shot
+// process's time on a machine of two cores.
 fn init_queue() -> Queue {
+    Queue { cv: Condvar::new(), mu: Mutex::new(VecDeque::new()) }
+}
+
+fn start_immortal_workers() {
     debug_delay();
     for _ in 0..DESIRED_WAITING_THREADS {
         debug_delay();
@@ -85,7 +93,6 @@ fn init_queue() -> Queue {
             log::error!("failed to initialize threadpool: {:?}", e);
         }
     }
-    Queue { cv: Condvar::new(), mu: Mutex::new(VecDeque::new()) }
 }
 
 fn perform_work(is_immortal: bool) {
@@ -207,6 +214,8 @@ where
     };
 
     let depth = QUEUE.send(Box::new(task));
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(start_immortal_workers);
 
     if depth > DESIRED_WAITING_THREADS {
         maybe_spawn_new_thread()?;
