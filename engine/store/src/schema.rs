@@ -11,7 +11,7 @@ use crate::backend::{Store, Write};
 use crate::codec::{self, JSON_VERSION, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::keys;
-use crate::records::{Fingerprint, HistoryRecord, Remembered};
+use crate::records::{Fingerprint, HistoryRecord, OutboxEntry, Remembered};
 
 /// How many pairs the migration rewrites per batch.
 const BATCH: usize = 512;
@@ -83,8 +83,8 @@ fn migrate(store: &dyn Store) -> Result<usize> {
 }
 
 /// One version-1 value in the current codec. Every value keeps its shape but for history
-/// records (in their stored form, [`codec::history`]) and the idempotency record, whose hex
-/// fingerprint becomes its first 16 bytes.
+/// records and outbox entries (in their stored forms, [`codec::history`], [`codec::outbox`])
+/// and the idempotency record, whose hex fingerprint becomes its first 16 bytes.
 fn migrate_value(key: &[u8], value: &[u8]) -> Result<Vec<u8>> {
     let what = format!("the value of {}", String::from_utf8_lossy(key));
     if key.starts_with(keys::IDEMPOTENCY) {
@@ -103,6 +103,10 @@ fn migrate_value(key: &[u8], value: &[u8]) -> Result<Vec<u8>> {
     if key.starts_with(keys::HISTORY) {
         let records: Vec<HistoryRecord> = codec::decode_v1(value, &what)?;
         return Ok(codec::history::encode_records(&records));
+    }
+    if key.starts_with(keys::OUTBOX) {
+        let entry: OutboxEntry = codec::decode_v1(value, &what)?;
+        return Ok(codec::outbox::encode_entry(&entry));
     }
     let json: serde_json::Value = codec::decode_v1(value, &what)?;
     Ok(codec::encode(&json))

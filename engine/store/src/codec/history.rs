@@ -83,13 +83,28 @@ struct In {
 const ACCEPTED: u8 = 1;
 const AUTO: u8 = 2;
 
-fn out(r: &HistoryRecord) -> Out<'_> {
-    let (kind, id) = match &r.entity {
+/// An entity as stored: a kind number and its id.
+pub(super) fn entity_parts(entity: &EntityRef) -> (u8, &str) {
+    match entity {
         EntityRef::Order(id) => (0, id),
         EntityRef::Shipment(id) => (1, id),
         EntityRef::Payment(id) => (2, id),
         EntityRef::System(id) => (3, id),
-    };
+    }
+}
+
+/// The entity of a kind number and an id that [`entity_parts`] gave.
+pub(super) fn entity_of(kind: u8, id: String) -> EntityRef {
+    match kind {
+        0 => EntityRef::Order(id),
+        1 => EntityRef::Shipment(id),
+        2 => EntityRef::Payment(id),
+        _ => EntityRef::System(id),
+    }
+}
+
+fn out(r: &HistoryRecord) -> Out<'_> {
+    let (kind, id) = entity_parts(&r.entity);
     Out {
         seq: r.seq,
         // Beyond 2262 a time is stored as the last nanosecond i64 holds.
@@ -110,12 +125,7 @@ fn out(r: &HistoryRecord) -> Out<'_> {
 }
 
 fn record(r: In) -> HistoryRecord {
-    let entity = match r.kind {
-        0 => EntityRef::Order(r.id),
-        1 => EntityRef::Shipment(r.id),
-        2 => EntityRef::Payment(r.id),
-        _ => EntityRef::System(r.id),
-    };
+    let entity = entity_of(r.kind, r.id);
     HistoryRecord {
         seq: r.seq,
         at: DateTime::<Utc>::from_timestamp_nanos(r.at),

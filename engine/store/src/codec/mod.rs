@@ -1,12 +1,13 @@
 //! Values on disk: one schema-version byte, then the value in MessagePack with its field names
 //! (self-describing, so a field added with a default still reads, and `store dump` shows any
-//! value as JSON). Checked on read. History records have a stored form of their own
-//! ([`history`]).
+//! value as JSON). Checked on read. History records and outbox entries, the most numerous
+//! values, have stored forms of their own ([`history`], [`outbox`]).
 //!
 //! Version 1 was JSON. A store written with it is migrated on open ([`crate::schema`]);
 //! [`decode_v1`] reads such a value there and nowhere else.
 
 pub mod history;
+pub mod outbox;
 
 use crate::error::{Error, Result};
 use serde::{de::DeserializeOwned, Serialize};
@@ -51,12 +52,18 @@ pub fn decode_v1<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
 }
 
 /// The value under `key` as JSON, with its schema version, for inspection (`store dump`):
-/// history records as `order history --json` shows them, any other value as it is stored.
+/// history records and outbox entries as `order history` and `outbox list` show them, any
+/// other value as it is stored.
 pub fn to_json(key: &[u8], bytes: &[u8]) -> Result<(u8, serde_json::Value)> {
     match bytes.split_first() {
         Some((&SCHEMA_VERSION, _)) if key.starts_with(crate::keys::HISTORY) => {
             let records = history::decode_records(bytes, "a history entry")?;
             let json = serde_json::to_value(records).expect("records serialize to JSON");
+            Ok((SCHEMA_VERSION, json))
+        }
+        Some((&SCHEMA_VERSION, _)) if key.starts_with(crate::keys::OUTBOX) => {
+            let entry = outbox::decode_entry(bytes, "an outbox entry")?;
+            let json = serde_json::to_value(entry).expect("entries serialize to JSON");
             Ok((SCHEMA_VERSION, json))
         }
         Some((&SCHEMA_VERSION, _)) => Ok((SCHEMA_VERSION, decode(bytes, "a value")?)),

@@ -91,7 +91,7 @@ impl Executor {
         self.store
             .scan(keys::OUTBOX)?
             .iter()
-            .map(|(_, bytes)| codec::decode(bytes, "an outbox entry"))
+            .map(|(_, bytes)| codec::outbox::decode_entry(bytes, "an outbox entry"))
             .collect()
     }
 
