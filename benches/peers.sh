@@ -12,6 +12,10 @@
 # the order and the shipment, four events, the refused cancel: 7). The peers count the four
 # events and the refused cancel (5), creating their shipments outside the timed part. The
 # one-flush-per-command pair runs a hundredth of the shipments (a flush costs milliseconds).
+#
+# ONLY=durable runs the durable contenders alone (SQLite batch and each, apply --group 1000
+# and 1). Then benches/growth.sh measures how the durable path grows with the store, with
+# GROWTH_SIZES (default "10000 100000 500000"; empty skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -20,7 +24,7 @@ PEERS=${PEERS:-../shared/peers}
 WORK=target/peers
 mkdir -p "$WORK"
 cp "$PEERS"/*.py "$PEERS"/*.mjs "$PEERS"/*.yaml "$WORK"/
-if [ ! -d "$WORK/node_modules/xstate" ]; then
+if [ "${ONLY:-}" != durable ] && [ ! -d "$WORK/node_modules/xstate" ]; then
   (cd "$WORK" && npm install --silent --no-audit --no-fund xstate@5 >/dev/null)
 fi
 if [ ! -x "$WORK/venv/bin/python" ]; then
@@ -68,6 +72,7 @@ rate() {
 }
 
 CONTENDERS="xstate waybill-equal waybill-default transitions sqlite-batch apply-1000 sqlite-each apply-1"
+[ "${ONLY:-}" = durable ] && CONTENDERS="sqlite-batch apply-1000 sqlite-each apply-1"
 declare -A RUNS
 for round in $(seq "$ROUNDS"); do
   for c in $CONTENDERS; do
@@ -82,9 +87,19 @@ for c in $CONTENDERS; do M[$c]=$(median "${RUNS[$c]}"); done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "machine: $(nproc) cores; $ROUNDS rounds, $N shipments; medians (all runs)"
 printf '| workload | peer | waybill | ratio |\n|---|---|---|---|\n'
-printf '| in memory, equal work (peers rules) | XState %s/s | %s/s | %s× |\n' "${M[xstate]}" "${M[waybill-equal]}" "$(ratio "${M[waybill-equal]}" "${M[xstate]}")"
-printf '| in memory, full default rules | XState %s/s | %s/s | %s× |\n' "${M[xstate]}" "${M[waybill-default]}" "$(ratio "${M[waybill-default]}" "${M[xstate]}")"
-printf '| in memory, equal work | pytransitions %s/s | %s/s | %s× |\n' "${M[transitions]}" "${M[waybill-equal]}" "$(ratio "${M[waybill-equal]}" "${M[transitions]}")"
-printf '| durable, groups of 1000 | pytransitions + SQLite batch %s/s | apply %s/s | %s× |\n' "${M[sqlite-batch]}" "${M[apply-1000]}" "$(ratio "${M[apply-1000]}" "${M[sqlite-batch]}")"
-printf '| durable, one flush per command | pytransitions + SQLite each %s/s | apply --group 1 %s/s | %s× |\n' "${M[sqlite-each]}" "${M[apply-1]}" "$(ratio "${M[apply-1]}" "${M[sqlite-each]}")"
+# One row, if both of its contenders ran.
+row() {
+  local what=$1 peer=$2 a=$3 b=$4 unit=$5
+  [ -n "${M[$a]:-}" ] && [ -n "${M[$b]:-}" ] || return 0
+  printf '| %s | %s %s/s | %s%s/s | %s× |\n' "$what" "$peer" "${M[$a]}" "$unit" "${M[$b]}" "$(ratio "${M[$b]}" "${M[$a]}")"
+}
+row "in memory, equal work (peers rules)" XState xstate waybill-equal ""
+row "in memory, full default rules" XState xstate waybill-default ""
+row "in memory, equal work" pytransitions transitions waybill-equal ""
+row "durable, groups of 1000" "pytransitions + SQLite batch" sqlite-batch apply-1000 "apply "
+row "durable, one flush per command" "pytransitions + SQLite each" sqlite-each apply-1 "apply --group 1 "
 for c in $CONTENDERS; do echo "runs $c:${RUNS[$c]}"; done
+GROWTH_SIZES=${GROWTH_SIZES-10000 100000 500000}
+if [ -n "$GROWTH_SIZES" ]; then
+  WAYBILL="$WAYBILL" benches/growth.sh "$GROWTH_SIZES"
+fi

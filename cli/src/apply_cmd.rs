@@ -156,13 +156,15 @@ impl Target {
             }
             Target::Remote(..) => {}
         }
+        let mut text = Vec::with_capacity(256);
         for (line, reply) in pending.drain(..) {
-            let mut value = serde_json::to_value(&reply).expect("JSON");
-            value
-                .as_object_mut()
-                .expect("object")
-                .insert("line".into(), line.into());
-            writeln!(out, "{value}")
+            // The reply's own object (never empty: it has a status) with `line` first, written
+            // straight from the reply.
+            text.clear();
+            serde_json::to_writer(&mut text, &reply).expect("replies serialize to JSON");
+            write!(out, "{{\"line\":{line},")
+                .and_then(|()| out.write_all(&text[1..]))
+                .and_then(|()| out.write_all(b"\n"))
                 .map_err(|e| Error::storage(format!("cannot write results: {e}")))?;
         }
         out.flush()

@@ -21,6 +21,7 @@ macro_rules! errln {
     }};
 }
 
+mod alloc;
 mod apply_cmd;
 mod args;
 mod bench_cmd;
@@ -48,13 +49,25 @@ mod strategy_cmd;
 
 use args::{Cli, Command};
 
-/// mimalloc: the store and the rules engine allocate a lot of small values; this allocator
-/// makes `waybill apply` about 1.7 times faster than the system one.
+/// mimalloc, with large blocks from the C library's allocator ([`alloc`] says why).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Allocator = alloc::Allocator;
 use clap::Parser;
 
+/// Turns transparent huge pages off for this process, what `MIMALLOC_ALLOW_THP=0` does (mimalloc
+/// calls the same `prctl` when it starts with that option, which cannot be set from here before
+/// its start). mimalloc's segments are huge-page aligned, so with THP on the kernel hands a
+/// process 2 MiB pages it must first zero: a fifth of `apply`'s time, and most of a one-shot
+/// command's memory. Only pages touched from now on are affected, which is nearly all of them.
+fn no_transparent_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flag;
+    // if the kernel refuses it, nothing changes.
+    #[cfg(target_os = "linux")]
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+}
+
 fn main() {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Rules(cmd) => rules_cmd::run(&cli, cmd),

@@ -38,6 +38,10 @@ pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
         }
         StoreCommand::Dump => {
             for (key, value) in open::executor(cli)?.dump()? {
+                let value = match waybill_engine::store::codec::to_json(&key, &value) {
+                    Ok((version, value)) => serde_json::json!({"schema": version, "value": value}),
+                    Err(_) => serde_json::Value::Null,
+                };
                 let key: String = key
                     .iter()
                     .map(|&b| {
@@ -48,12 +52,6 @@ pub fn run(cli: &Cli, cmd: &StoreCommand) -> Result<()> {
                         }
                     })
                     .collect();
-                let value = match value.split_first() {
-                    Some((version, json)) => {
-                        serde_json::json!({"schema": version, "value": serde_json::from_slice::<serde_json::Value>(json).unwrap_or(serde_json::Value::Null)})
-                    }
-                    None => serde_json::Value::Null,
-                };
                 outln!("{}", serde_json::json!({"key": key, "value": value}));
             }
             Ok(())

@@ -45,7 +45,7 @@ pub use waybill_workflow::{
 
 /// Storage: the [`store::Store`] trait, its backends, and the on-disk layout.
 pub mod store {
-    pub use waybill_store::{codec, keys, MemoryStore, SledStore, Store, Write};
+    pub use waybill_store::{codec, keys, schema, MemoryStore, SledStore, Store, Write};
     pub use waybill_store::{Error, Result};
     pub use waybill_store::{HistoryRecord, OutboxEntry};
 }

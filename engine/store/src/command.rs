@@ -284,10 +284,24 @@ impl Request {
     /// depend on field order) with the role it runs as. It depends on the command's content
     /// only, so it stays the same across upgrades that keep the command format.
     pub fn fingerprint(&self, role: &str) -> String {
+        self.digest(role)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The first 16 bytes of [`Request::fingerprint`], as the idempotency record keeps them.
+    pub fn fingerprint_bits(&self, role: &str) -> crate::Fingerprint {
+        let d = self.digest(role);
+        let half = |i: usize| u64::from_be_bytes(d[i..i + 8].try_into().expect("8 bytes"));
+        crate::Fingerprint([half(0), half(8)])
+    }
+
+    /// The SHA-256 digest [`Request::fingerprint`] shows in hex.
+    fn digest(&self, role: &str) -> [u8; 32] {
         use sha2::{Digest, Sha256};
         let value = serde_json::json!({ "as": role, "command": self.command });
-        let digest = Sha256::digest(value.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(value.to_string().as_bytes()).into()
     }
 
     /// Parses one JSON line: the command's fields plus optional `key` and `as` (which becomes

@@ -5,10 +5,10 @@
 //! | `o/ORDER` | the order with its shipments ([`waybill_workflow::model::OrderAggregate`]) |
 //! | `s/SHIPMENT` | the id of the order the shipment belongs to |
 //! | `p/PAYMENT` | the id of the order the payment belongs to |
-//! | `h/ORDER/SEQ` | the history records of one command on that order or its shipments (SEQ is the first record's) |
+//! | `h/ORDER/SEQ` | the history records of the commands of one committed group on that order or its shipments, in order (SEQ is the first record's) |
 //! | `x/SEQ` | an outbox entry |
-//! | `k/KEY` | the stored result of a command with idempotency key KEY |
-//! | `m/NAME` | a counter (`seq`, `shipment`, `payment`) |
+//! | `k/KEY` | the fingerprint of the command with idempotency key KEY, and its reply |
+//! | `m/NAME` | a counter (`seq`, `shipment`, `payment`), or the schema marker (`m/schema`) |
 //! | `l/LOCATION` | a stock location |
 //! | `q/LOCATION/SKU` | the stock level of a SKU at a location |
 //! | `r/SHIPMENT/LINE` | the reservation of a shipment line |
@@ -37,9 +37,12 @@ pub fn payment(id: &str) -> Vec<u8> {
 /// The prefix of every payment's index entry.
 pub const PAYMENTS: &[u8] = b"p/";
 
+/// The prefix of every order's history.
+pub const HISTORY: &[u8] = b"h/";
+
 /// The prefix of an order's history.
 pub fn history_of(order: &str) -> Vec<u8> {
-    [b"h/", order.as_bytes(), b"/"].concat()
+    [HISTORY, order.as_bytes(), b"/"].concat()
 }
 
 /// The key of one history record.
@@ -55,9 +58,12 @@ pub fn outbox(seq: u64) -> Vec<u8> {
     [OUTBOX, &seq.to_be_bytes()].concat()
 }
 
+/// The prefix of every idempotency record.
+pub const IDEMPOTENCY: &[u8] = b"k/";
+
 /// The key of an idempotency record.
 pub fn idempotency(key: &str) -> Vec<u8> {
-    [b"k/", key.as_bytes()].concat()
+    [IDEMPOTENCY, key.as_bytes()].concat()
 }
 
 /// The key of a counter.

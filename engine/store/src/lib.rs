@@ -19,6 +19,7 @@ pub mod keys;
 mod memory;
 mod pages;
 mod records;
+pub mod schema;
 mod sled_backend;
 
 pub use backend::{Store, Write};
@@ -26,5 +27,5 @@ pub use command::{Command, Reply, Request, Status};
 pub use error::{Error, Result};
 pub use executor::{Durability, Executor, OrderFilter, OrderQuery, OrderSort, ShipmentQuery};
 pub use memory::MemoryStore;
-pub use records::{HistoryRecord, OutboxEntry};
+pub use records::{Fingerprint, HistoryRecord, OutboxEntry};
 pub use sled_backend::SledStore;

@@ -102,15 +102,30 @@ pub struct MessageData {
 
 /// The record kept under an idempotency key: the request it belongs to, by fingerprint, and
 /// the reply a repeat of that request gets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
-    /// [`Request::fingerprint`](crate::Request::fingerprint) of the request. Records written
-    /// before fingerprints were kept have none, and answer any repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
+    /// The first 16 bytes of [`Request::fingerprint`](crate::Request::fingerprint) of the
+    /// request. Records written before fingerprints were kept have none, and answer any repeat.
+    #[serde(default, rename = "f", skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<Fingerprint>,
     /// The first reply.
-    #[serde(flatten)]
+    #[serde(rename = "r")]
     pub reply: crate::Reply,
+}
+
+/// The first 128 bits of a request's SHA-256 fingerprint, as two numbers (18 bytes stored,
+/// where the hex text took 64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint(pub [u64; 2]);
+
+impl Fingerprint {
+    /// The fingerprint of a hex digest (at least 32 hex digits), or none if it is not one.
+    pub fn from_hex(hex: &str) -> Option<Fingerprint> {
+        let half = |range: std::ops::Range<usize>| {
+            hex.get(range).and_then(|h| u64::from_str_radix(h, 16).ok())
+        };
+        Some(Fingerprint([half(0..16)?, half(16..32)?]))
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,16 @@
 //! The sled backend: one tree, atomic batches, explicit flushes.
+//!
+//! What sled 0.34.7 lets a caller tune, and what waybill chooses (its source says the rest is
+//! fixed, `snapshot_after_ops` among it: it does nothing, and sled writes its snapshot, the
+//! page table, at the end of each recovery, so an open replays only what was written since
+//! the last open):
+//! - no background flusher (`flush_every_ms(None)`): every group is flushed explicitly before
+//!   its results are printed, so the thread sled starts for a flush every 500 ms only costs a
+//!   one-shot command its start;
+//! - `Mode::HighThroughput`;
+//! - its metrics histograms are allocated zeroed (the `miri_optimizations` feature, see the
+//!   workspace's Cargo.toml): sled allocates 41 of 512 KiB each at the first open of a process,
+//!   and without it writes every byte of them.
 
 use crate::backend::{Store, Write};
 use crate::error::{Error, Result};
@@ -31,6 +43,7 @@ impl SledStore {
             match sled::Config::new()
                 .path(dir)
                 .mode(sled::Mode::HighThroughput)
+                .flush_every_ms(None)
                 .open()
             {
                 Ok(db) => return Ok(SledStore { db }),

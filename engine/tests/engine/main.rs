@@ -10,6 +10,7 @@ mod executor;
 mod fire;
 mod fuzz;
 mod hostile_strategies;
+mod migration;
 mod model;
 mod order_list;
 mod payments;

@@ -5,7 +5,7 @@ use super::{Ctx, Executor};
 use crate::backend::Write;
 use crate::command::Reply;
 use crate::error::{Error, Result};
-use crate::records::{HistoryRecord, Remembered};
+use crate::records::{Fingerprint, HistoryRecord, Remembered};
 use crate::{codec, keys};
 use waybill_workflow::model::{EntityRef, OrderAggregate};
 use waybill_workflow::BadInput;
@@ -14,7 +14,11 @@ use waybill_workflow::{Actor, Applied, Blocker, Refusal};
 impl Executor {
     /// The reply first given under `key`, if a command ran with it. A different request
     /// under a used key is bad input: a key names one request.
-    pub(super) fn stored_reply(&self, key: &str, fingerprint: &str) -> Result<Option<Reply>> {
+    pub(super) fn stored_reply(
+        &self,
+        key: &str,
+        fingerprint: Fingerprint,
+    ) -> Result<Option<Reply>> {
         let remembered = match self.pending(|g| g.replies.get(key)) {
             Some(remembered) => remembered.clone(),
             None => match self.store.get(&keys::idempotency(key))? {
@@ -24,11 +28,7 @@ impl Executor {
                 None => return Ok(None),
             },
         };
-        if remembered
-            .fingerprint
-            .as_deref()
-            .is_some_and(|f| f != fingerprint)
-        {
+        if remembered.fingerprint.is_some_and(|f| f != fingerprint) {
             let reply = &remembered.reply;
             let about = reply
                 .entity
@@ -48,7 +48,7 @@ impl Executor {
 
     /// Keeps `reply` under `key` with the request's fingerprint, so a repeat returns it and
     /// changes nothing.
-    pub(super) fn remember_reply(&mut self, key: &str, fingerprint: String, reply: &Reply) {
+    pub(super) fn remember_reply(&mut self, key: &str, fingerprint: Fingerprint, reply: &Reply) {
         let remembered = Remembered {
             fingerprint: Some(fingerprint),
             reply: reply.clone(),
@@ -65,20 +65,11 @@ impl Executor {
         self.command.history.push((order.to_string(), record));
     }
 
-    /// Writes the running command's history records: per order, one key `h/ORDER/FIRST-SEQ`.
+    /// Files the running command's history records under their orders. The commit writes
+    /// each order's records of the whole group under one key, `h/ORDER/FIRST-SEQ`.
     pub(super) fn write_history(&mut self) {
-        let mut per_order: Vec<(String, Vec<HistoryRecord>)> = Vec::new();
         for (order, record) in std::mem::take(&mut self.command.history) {
-            match per_order.iter_mut().find(|(o, _)| *o == order) {
-                Some((_, records)) => records.push(record),
-                None => per_order.push((order, vec![record])),
-            }
-        }
-        for (order, records) in per_order {
-            let key = keys::history(&order, records[0].seq);
-            self.command
-                .writes
-                .push(Write::Put(key, codec::encode(&records)));
+            self.command.journal.entry(order).or_default().push(record);
         }
     }
 

@@ -57,6 +57,8 @@ pub struct Executor {
     lifecycle: Lifecycle,
     store: std::sync::Arc<dyn Store>,
     counters: Counters,
+    /// The counters as the store holds them (as of the last commit).
+    committed: Counters,
     /// Writes of the group's earlier commands, not yet committed.
     group: Group,
     /// Writes of the running command, joined to the group when it ends well.
@@ -69,12 +71,15 @@ pub struct Executor {
 
 impl Executor {
     /// An executor over `store` with `lifecycle`'s rules.
+    /// A store written with an older schema is migrated first ([`crate::schema`]).
     pub fn new(lifecycle: Lifecycle, store: Box<dyn Store>) -> Result<Executor> {
+        crate::schema::open(store.as_ref())?;
         let counters = Counters::read(store.as_ref())?;
         Ok(Executor {
             lifecycle,
             store: store.into(),
             counters,
+            committed: counters,
             group: Group::default(),
             command: Group::default(),
             cache: HashMap::new(),
@@ -140,8 +145,11 @@ impl Executor {
         if let Some(key) = &request.key {
             check_line("the idempotency key", key, MAX_KEY_LEN).map_err(Error::bad_input)?;
         }
-        let fingerprint = request.key.as_ref().map(|_| request.fingerprint(&role));
-        if let (Some(key), Some(fingerprint)) = (&request.key, &fingerprint) {
+        let fingerprint = request
+            .key
+            .as_ref()
+            .map(|_| request.fingerprint_bits(&role));
+        if let (Some(key), Some(fingerprint)) = (&request.key, fingerprint) {
             if let Some(mut reply) = self.stored_reply(key, fingerprint)? {
                 reply.replayed = true;
                 return Ok(reply);

@@ -81,8 +81,9 @@ impl Executor {
             },
         };
         self.command.outbox_added.push(entry.id);
-        self.command
-            .writes
-            .push(Write::Put(keys::outbox(entry.id), codec::encode(&entry)));
+        self.command.writes.push(Write::Put(
+            keys::outbox(entry.id),
+            codec::outbox::encode_entry(&entry),
+        ));
     }
 }

@@ -18,8 +18,10 @@ use waybill_workflow::model::{Location, OrderAggregate, Reservation, StockLevel}
 #[derive(Default)]
 pub(super) struct Group {
     pub writes: Vec<Write>,
-    /// History records of the command being run, written under one key when it ends.
+    /// History records of the command being run, filed in `journal` when it ends.
     pub history: Vec<(String, HistoryRecord)>,
+    /// History records per order, in order, written under one key per order at commit.
+    pub journal: HashMap<String, Vec<HistoryRecord>>,
     pub orders: HashMap<String, OrderAggregate>,
     pub shipments: HashMap<String, Option<String>>,
     /// Payment id → its order.
@@ -44,6 +46,9 @@ impl Group {
             "history is written before absorbing"
         );
         self.writes.extend(command.writes);
+        for (order, records) in command.journal {
+            self.journal.entry(order).or_default().extend(records);
+        }
         self.orders.extend(command.orders);
         self.shipments.extend(command.shipments);
         self.payments.extend(command.payments);
@@ -119,30 +124,39 @@ impl Executor {
     /// its writes either way.
     pub fn write_group(&mut self) -> Result<()> {
         debug_assert!(self.command.writes.is_empty(), "no command is running");
-        if self.group.writes.is_empty() && self.group.orders.is_empty() {
+        if self.group.writes.is_empty()
+            && self.group.orders.is_empty()
+            && self.group.journal.is_empty()
+        {
             return Ok(());
         }
         let mut group = std::mem::take(&mut self.group);
+        for (order, records) in &group.journal {
+            let key = keys::history(order, records[0].seq);
+            let value = codec::history::encode_records(records);
+            group.writes.push(Write::Put(key, value));
+        }
         for (id, agg) in &group.orders {
             group
                 .writes
                 .push(Write::Put(keys::order(id), codec::encode(agg)));
         }
         if group.dirty_counters {
-            group.writes.push(Write::Put(
-                keys::counter("seq"),
-                codec::encode(&self.counters.seq),
-            ));
-            group.writes.push(Write::Put(
-                keys::counter("shipment"),
-                codec::encode(&self.counters.shipment),
-            ));
-            group.writes.push(Write::Put(
-                keys::counter("payment"),
-                codec::encode(&self.counters.payment),
-            ));
+            // Only the counters that moved since the last commit.
+            let (now, then) = (self.counters, self.committed);
+            for (name, value, before) in [
+                ("seq", now.seq, then.seq),
+                ("shipment", now.shipment, then.shipment),
+                ("payment", now.payment, then.payment),
+            ] {
+                if value != before {
+                    let value = codec::encode(&value);
+                    group.writes.push(Write::Put(keys::counter(name), value));
+                }
+            }
         }
         self.store.write(group.writes)?;
+        self.committed = self.counters;
         if self.cache.len() + group.orders.len() > CACHE_LIMIT {
             self.cache.clear();
         }

@@ -81,10 +81,7 @@ impl Executor {
         self.order(order)?;
         let mut records = Vec::new();
         for (_, bytes) in self.store.scan(&keys::history_of(order))? {
-            records.extend(codec::decode::<Vec<HistoryRecord>>(
-                &bytes,
-                "a history entry",
-            )?);
+            records.extend(codec::history::decode_records(&bytes, "a history entry")?);
         }
         Ok(records)
     }
@@ -94,7 +91,7 @@ impl Executor {
         self.store
             .scan(keys::OUTBOX)?
             .iter()
-            .map(|(_, bytes)| codec::decode(bytes, "an outbox entry"))
+            .map(|(_, bytes)| codec::outbox::decode_entry(bytes, "an outbox entry"))
             .collect()
     }
 
