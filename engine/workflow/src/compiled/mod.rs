@@ -6,6 +6,7 @@ pub mod graph;
 pub mod guard_check;
 pub mod inputs;
 pub mod migrate;
+pub mod native;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
 use indexmap::IndexMap;
@@ -28,6 +29,8 @@ pub struct Guard {
     pub reads: [bool; 5],
     /// The inputs it reads (`input.NAME`).
     pub inputs: guard_check::InputReads,
+    /// The guard as a native tree, when it is within the native subset (see [`native`]).
+    pub native: Option<native::Node>,
 }
 
 impl Guard {
@@ -46,6 +49,7 @@ impl Guard {
         let guard = Guard {
             reads: GUARD_VARIABLES.map(|v| mentions(condition, v)),
             inputs,
+            native: native::compile(&ast, known),
             message: message.unwrap_or_else(|| format!("`{condition}` is false")),
             condition: condition.to_string(),
             ast,

@@ -255,13 +255,7 @@ impl<'a> Run<'a> {
 
     /// Whether `guard` holds over `views`, or why it could not say.
     fn eval_guard(&self, views: &Views, guard: &Guard) -> std::result::Result<bool, String> {
-        let mut scope = views.scope_for(guard);
-        match self.workflow.host.eval(&guard.ast, &mut scope) {
-            Ok(v) => v
-                .as_bool()
-                .map_err(|_| format!("it gave {} `{v}`, not true or false", v.type_name())),
-            Err(e) => Err(e.to_string()),
-        }
+        views.eval(&self.workflow.host, guard)
     }
 
     /// Whether the automatic transition `t` of `machine` fires now over `views` (one entity's):

@@ -17,6 +17,11 @@ use rhai::{
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use waybill_script::ScriptHost;
+
+#[cfg(test)]
+mod agree;
+mod native;
 
 /// Facts about an order that guards read through `order` and `payment`.
 #[derive(Debug, PartialEq)]
@@ -387,6 +392,28 @@ pub struct Views<'a> {
 }
 
 impl Views<'_> {
+    /// Whether `guard` holds over these views, or why it could not say: natively when the
+    /// guard has a native tree and the native evaluator is sure, else on Rhai in `host`.
+    pub fn eval(&self, host: &ScriptHost, guard: &Guard) -> Result<bool, String> {
+        if let Some(node) = &guard.native {
+            if let Ok(holds) = crate::compiled::native::eval(node, self) {
+                return Ok(holds);
+            }
+        }
+        self.eval_rhai(host, guard)
+    }
+
+    /// [`Views::eval`] on Rhai only.
+    pub fn eval_rhai(&self, host: &ScriptHost, guard: &Guard) -> Result<bool, String> {
+        let mut scope = self.scope_for(guard);
+        match host.eval(&guard.ast, &mut scope) {
+            Ok(v) => v
+                .as_bool()
+                .map_err(|_| format!("it gave {} `{v}`, not true or false", v.type_name())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// A Rhai scope with the views `guard` reads.
     pub fn scope_for(&self, guard: &Guard) -> RhaiScope<'static> {
         let mut scope = RhaiScope::new();
