@@ -31,6 +31,9 @@ pub struct Guard {
     pub inputs: guard_check::InputReads,
     /// The guard as a native tree, when it is within the native subset (see [`native`]).
     pub native: Option<native::Node>,
+    /// The condition's number among the workflow's distinct conditions (the same text has the
+    /// same number), so settling remembers answers by number.
+    pub id: usize,
 }
 
 impl Guard {
@@ -50,6 +53,7 @@ impl Guard {
             reads: GUARD_VARIABLES.map(|v| mentions(condition, v)),
             inputs,
             native: native::compile(&ast, known),
+            id: 0,
             message: message.unwrap_or_else(|| format!("`{condition}` is false")),
             condition: condition.to_string(),
             ast,
@@ -141,8 +145,16 @@ pub struct Workflow {
     pub shipment_tags: Vec<String>,
     /// Tags declared on payment-scoped states, for `order.payments.TAG` views.
     pub payment_tags: Vec<String>,
+    /// [`Workflow::shipment_tags`] as script strings, shared by every view that names them.
+    pub shipment_tag_names: Arc<[rhai::ImmutableString]>,
+    /// [`Workflow::payment_tags`] as script strings.
+    pub payment_tag_names: Arc<[rhai::ImmutableString]>,
     /// The host the guards were compiled for and run in: it knows only the guard views.
     pub host: Arc<ScriptHost>,
+    /// How many distinct guard conditions the machines have (see [`Guard::id`]).
+    pub conditions: usize,
+    /// Whether an order-scoped machine has an automatic transition.
+    pub order_automatic: bool,
 }
 
 /// A workflow and the lint warnings its rules drew.
@@ -218,6 +230,10 @@ impl Workflow {
             return Err(errors);
         }
         inputs::resolve(&parsed.rules, &mut machines);
+        let conditions = number_conditions(&mut machines);
+        let order_automatic = machines
+            .iter()
+            .any(|m| m.scope == Scope::Order && m.transitions.iter().any(|t| t.auto));
         let warnings = rules::lint::lint(&parsed);
         let tags_of = |scope: Scope| {
             let mut tags: Vec<String> = machines
@@ -230,15 +246,20 @@ impl Workflow {
             tags
         };
         let (shipment_tags, payment_tags) = (tags_of(Scope::Shipment), tags_of(Scope::Payment));
+        let names = |tags: &[String]| tags.iter().map(|t| t.as_str().into()).collect();
         Ok(Loaded {
             workflow: Workflow {
                 rules: parsed.rules,
                 machines,
                 version: version_of(source),
                 file: file.to_string(),
+                shipment_tag_names: names(&shipment_tags),
+                payment_tag_names: names(&payment_tags),
                 shipment_tags,
                 payment_tags,
                 host,
+                conditions,
+                order_automatic,
             },
             warnings,
         })
@@ -331,6 +352,20 @@ impl Workflow {
             .map(|m| (m.name.clone(), m.initial.clone()))
             .collect()
     }
+}
+
+/// Numbers every guard by its condition's text (see [`Guard::id`]); the count of distinct ones.
+fn number_conditions(machines: &mut [Machine]) -> usize {
+    let mut ids = std::collections::HashMap::new();
+    for guard in machines
+        .iter_mut()
+        .flat_map(|m| m.transitions.iter_mut())
+        .flat_map(|t| t.guards.iter_mut())
+    {
+        let next = ids.len();
+        guard.id = *ids.entry(guard.condition.clone()).or_insert(next);
+    }
+    ids.len()
 }
 
 /// The machines and state tags guards may name.

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate};
 use crate::rules::Scope;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod effects;
@@ -43,7 +43,8 @@ impl<'a> Run<'a> {
     pub fn new(workflow: &'a Workflow, agg: OrderAggregate) -> Run<'a> {
         let settled = agg.order.rules_version == workflow.version;
         let mut run = Run::fresh(workflow, agg);
-        if settled {
+        // Only order machines' automatic transitions use them.
+        if settled && workflow.order_automatic {
             run.settled_facts = Some(run.order_facts());
         }
         run
@@ -98,7 +99,15 @@ impl<'a> Run<'a> {
             .iter()
             .all(|g| g.reads == [false, true, false, false, false]);
         let same_state = now.state_of(&machine.name) == start.state_of(&machine.name);
-        if reads_only_payment && !transition.guards.is_empty() {
+        let native = transition.guards.iter().all(|g| g.native.is_some());
+        if native {
+            // Native guards answer from the fields they read alone.
+            let fields = transition.guards.iter().flat_map(|g| g.native.iter());
+            same_state
+                && fields
+                    .clone()
+                    .all(|n| n.visit(&mut |f| now.same_field(start, f)))
+        } else if reads_only_payment && !transition.guards.is_empty() {
             same_state && now.same_payment(start)
         } else {
             *now == **start
@@ -107,15 +116,17 @@ impl<'a> Run<'a> {
 
     /// The current state of `entity` in `machine`.
     pub fn state_of(&self, entity: &EntityRef, machine: &Machine) -> Result<String> {
+        self.current(entity, machine).map(str::to_string)
+    }
+
+    /// [`Run::state_of`], borrowed.
+    fn current<'s>(&'s self, entity: &EntityRef, machine: &'s Machine) -> Result<&'s str> {
         let states = match entity {
             EntityRef::Shipment(id) => &self.shipment(id)?.states,
             EntityRef::Payment(id) => &self.payment(id)?.states,
             EntityRef::Order(_) | EntityRef::System(_) => &self.agg.order.states,
         };
-        Ok(states
-            .get(&machine.name)
-            .cloned()
-            .unwrap_or_else(|| machine.initial.clone()))
+        Ok(state_in(states, machine))
     }
 
     fn shipment(&self, id: &str) -> Result<&crate::model::Shipment> {
@@ -197,14 +208,14 @@ impl<'a> Run<'a> {
         input: &Input,
     ) -> Result<Vec<Blocker>> {
         let mut blockers = Vec::new();
-        let current = self.state_of(entity, machine)?;
+        let current = self.current(entity, machine)?;
         if by_hand && transition.auto {
             blockers.push(Blocker::Automatic);
         }
-        if !transition.fires_from(&current) {
+        if !transition.fires_from(current) {
             blockers.push(Blocker::State {
                 machine: machine.name.clone(),
-                current,
+                current: current.to_string(),
                 allowed: transition.from.clone(),
             });
         }
@@ -217,7 +228,8 @@ impl<'a> Run<'a> {
         if transition.guards.is_empty() {
             return Ok(blockers);
         }
-        let views = self.views(entity, actor, input)?;
+        let reads_order = transition.guards.iter().any(|g| g.reads[0] || g.reads[1]);
+        let views = self.views(entity, actor, input, reads_order)?;
         for guard in &transition.guards {
             match self.eval_guard(&views, guard) {
                 Ok(true) => {}
@@ -235,15 +247,16 @@ impl<'a> Run<'a> {
         Ok(blockers)
     }
 
-    /// The views guards on `entity` read.
+    /// The views guards on `entity` read; the order facts only if `reads_order`.
     fn views<'v>(
         &self,
         entity: &EntityRef,
         actor: &'v Actor,
         input: &'v Input,
+        reads_order: bool,
     ) -> Result<Views<'v>> {
         Ok(Views {
-            order: self.order_facts(),
+            order: reads_order.then(|| self.order_facts()),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
                 EntityRef::Order(_) | EntityRef::Payment(_) | EntityRef::System(_) => None,
@@ -262,16 +275,16 @@ impl<'a> Run<'a> {
     /// its guards are tried in order, each condition at most once per entity while settling
     /// (`memo`, for the facts do not change until something fires), and a guard that fails to
     /// run is an error.
-    fn auto_fires<'g>(
+    fn auto_fires(
         &self,
         machine: &Machine,
-        t: &'g Transition,
+        t: &Transition,
         views: &Views,
-        memo: &mut HashMap<&'g str, bool>,
+        memo: &mut [Option<bool>],
     ) -> Result<bool> {
         for guard in &t.guards {
-            let holds = match memo.get(guard.condition.as_str()) {
-                Some(&holds) => holds,
+            let holds = match memo[guard.id] {
+                Some(holds) => holds,
                 None => {
                     let holds = self.eval_guard(views, guard).map_err(|error| {
                         Error::Workflow(format!(
@@ -279,7 +292,7 @@ impl<'a> Run<'a> {
                             guard.condition, t.event, machine.name
                         ))
                     })?;
-                    memo.insert(guard.condition.as_str(), holds);
+                    memo[guard.id] = Some(holds);
                     holds
                 }
             };
@@ -321,7 +334,12 @@ impl<'a> Run<'a> {
                     .states
             }
         };
-        states.insert(machine.name.clone(), to.clone());
+        match states.get_mut(&machine.name) {
+            Some(state) => state.clone_from(&to),
+            None => {
+                states.insert(machine.name.clone(), to.clone());
+            }
+        }
         self.changed();
         match entity {
             EntityRef::Shipment(_) => self.check_returns(entity, &transition.event)?,
@@ -390,46 +408,12 @@ impl<'a> Run<'a> {
     }
 
     /// Fires automatic transitions, order machines first, then each shipment's and each
-    /// payment's, until none
-    /// fires. A guard that fails to run is an error, not a silent "no".
+    /// payment's, until none fires. A guard that fails to run is an error, not a silent "no".
     pub fn settle(&mut self, actor: &Actor) -> Result<()> {
         let empty = Input::new();
+        let mut memo = vec![None; self.workflow.conditions];
         for _ in 0..MAX_AUTO_STEPS {
-            let mut entities = vec![EntityRef::Order(self.agg.order.spec.id.clone())];
-            entities.extend(
-                self.agg
-                    .shipments
-                    .iter()
-                    .map(|s| EntityRef::Shipment(s.id.clone())),
-            );
-            entities.extend(
-                self.agg
-                    .payments
-                    .iter()
-                    .map(|p| EntityRef::Payment(p.id.clone())),
-            );
-            let mut fired = None;
-            'search: for entity in &entities {
-                let views = self.views(entity, actor, &empty)?;
-                let mut memo = HashMap::new();
-                for machine in self.workflow.machines_of(entity.scope()) {
-                    let state = self.state_of(entity, machine)?;
-                    for t in machine
-                        .transitions
-                        .iter()
-                        .filter(|t| t.auto && t.fires_from(&state))
-                    {
-                        if machine.scope == Scope::Order && self.known_idle(machine, t) {
-                            continue;
-                        }
-                        if self.auto_fires(machine, t, &views, &mut memo)? {
-                            fired = Some((entity.clone(), machine, t));
-                            break 'search;
-                        }
-                    }
-                }
-            }
-            let Some((entity, machine, t)) = fired else {
+            let Some((entity, machine, t)) = self.next_automatic(actor, &empty, &mut memo)? else {
                 return Ok(());
             };
             self.apply(&entity, machine, t, actor, &empty, false, 0)?;
@@ -447,4 +431,62 @@ impl<'a> Run<'a> {
             trail.join(", ")
         )))
     }
+
+    /// The first automatic transition that fires now, on the order, then each shipment, then
+    /// each payment; `memo` holds each condition's answer for one entity (see [`Guard::id`]).
+    /// Views are taken only for an entity with an automatic transition to try.
+    fn next_automatic(
+        &self,
+        actor: &Actor,
+        empty: &Input,
+        memo: &mut [Option<bool>],
+    ) -> Result<Option<(EntityRef, &'a Machine, &'a Transition)>> {
+        let agg = &self.agg;
+        let order = std::iter::once((Scope::Order, &agg.order.states, &agg.order.spec.id));
+        let shipments = agg
+            .shipments
+            .iter()
+            .map(|s| (Scope::Shipment, &s.states, &s.id));
+        let payments = agg
+            .payments
+            .iter()
+            .map(|p| (Scope::Payment, &p.states, &p.id));
+        let workflow = self.workflow;
+        for (scope, states, id) in order.chain(shipments).chain(payments) {
+            let entity = || match scope {
+                Scope::Order => EntityRef::Order(id.clone()),
+                Scope::Shipment => EntityRef::Shipment(id.clone()),
+                Scope::Payment => EntityRef::Payment(id.clone()),
+            };
+            let mut views = None;
+            memo.fill(None);
+            for machine in workflow.machines_of(scope) {
+                let state = state_in(states, machine);
+                for t in machine
+                    .transitions
+                    .iter()
+                    .filter(|t| t.auto && t.fires_from(state))
+                {
+                    if scope == Scope::Order && self.known_idle(machine, t) {
+                        continue;
+                    }
+                    let views = match &mut views {
+                        Some(views) => views,
+                        None => views.insert(self.views(&entity(), actor, empty, true)?),
+                    };
+                    if self.auto_fires(machine, t, views, memo)? {
+                        return Ok(Some((entity(), machine, t)));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The state of `machine` in an entity's `states` (its initial state if it has none yet).
+fn state_in<'s>(states: &'s BTreeMap<String, String>, machine: &'s Machine) -> &'s str {
+    states
+        .get(&machine.name)
+        .map_or(machine.initial.as_str(), String::as_str)
 }

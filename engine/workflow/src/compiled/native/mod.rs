@@ -161,23 +161,15 @@ pub enum Node {
 }
 
 impl Node {
-    /// The fields this tree reads, in the order written (repeats included).
-    pub fn fields(&self) -> Vec<&Field> {
-        let mut out = Vec::new();
-        self.collect(&mut out);
-        out
-    }
-
-    fn collect<'a>(&'a self, out: &mut Vec<&'a Field>) {
+    /// Whether `check` holds for every field this tree reads (it stops at the first that does
+    /// not).
+    pub fn visit(&self, check: &mut dyn FnMut(&Field) -> bool) -> bool {
         match self {
-            Node::Lit(_) | Node::List(_) => {}
-            Node::Read(f) => out.push(f),
-            Node::Len(x) | Node::Not(x) | Node::Neg(x) => x.collect(out),
-            Node::Contains(b) | Node::Bin(_, b) => {
-                b.0.collect(out);
-                b.1.collect(out);
-            }
-            Node::And(xs) | Node::Or(xs) => xs.iter().for_each(|x| x.collect(out)),
+            Node::Lit(_) | Node::List(_) => true,
+            Node::Read(f) => check(f),
+            Node::Len(x) | Node::Not(x) | Node::Neg(x) => x.visit(check),
+            Node::Contains(b) | Node::Bin(_, b) => b.0.visit(check) && b.1.visit(check),
+            Node::And(xs) | Node::Or(xs) => xs.iter().all(|x| x.visit(check)),
         }
     }
 }

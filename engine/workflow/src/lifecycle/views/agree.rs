@@ -175,12 +175,8 @@ fn names(pairs: &[(&str, &str)]) -> Names {
 }
 
 fn counts(tags: &[&str], values: &[i64]) -> Counts {
-    Counts(Arc::new(
-        tags.iter()
-            .zip(values)
-            .map(|(t, n)| ((*t).into(), *n))
-            .collect(),
-    ))
+    let names: Arc<[rhai::ImmutableString]> = tags.iter().map(|t| (*t).into()).collect();
+    Counts::new(&names, values.to_vec())
 }
 
 prop_compose! {
@@ -247,7 +243,7 @@ proptest! {
         };
         let actor = Actor { role: role.into(), name: name.map(|n| n.to_string()) };
         let input = attrs(x, None).into_iter().chain(attrs(None, y)).collect();
-        let views = Views { order: Arc::new(order), shipment: Some(Arc::new(shipment)), actor: &actor, input: &input };
+        let views = Views { order: Some(Arc::new(order)), shipment: Some(Arc::new(shipment)), actor: &actor, input: &input };
         let rhai = views.eval_rhai(&host, &guard);
         if let Some(node) = &guard.native {
             if let Ok(holds) = native::eval(node, &views) {

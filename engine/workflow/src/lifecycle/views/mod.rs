@@ -65,31 +65,23 @@ impl OrderFacts {
     pub fn of(workflow: &Workflow, agg: &OrderAggregate) -> OrderFacts {
         let order = &agg.order;
         let spec = &order.spec;
-        let mut qty: Vec<(ImmutableString, INT)> = workflow
-            .shipment_tags
-            .iter()
-            .map(|t| (t.as_str().into(), 0))
-            .collect();
+        let mut qty = vec![0; workflow.shipment_tags.len()];
         let mut count = qty.clone();
         for shipment in &agg.shipments {
             for tag in shipment_tags(workflow, shipment) {
-                if let Some(i) = qty.iter().position(|(t, _)| t.as_str() == tag) {
-                    qty[i].1 += shipment.qty() as INT;
-                    count[i].1 += 1;
+                if let Some(i) = workflow.shipment_tags.iter().position(|t| t == tag) {
+                    qty[i] += shipment.qty() as INT;
+                    count[i] += 1;
                 }
             }
         }
-        let mut paid: Vec<(ImmutableString, INT)> = workflow
-            .payment_tags
-            .iter()
-            .map(|t| (t.as_str().into(), 0))
-            .collect();
+        let mut paid = vec![0; workflow.payment_tags.len()];
         let (mut captured, mut refunded) = (order.captured.0 as INT, order.refunded.0 as INT);
         for payment in &agg.payments {
             let amount = payment.amount.0 as INT;
             for tag in payment_tags(workflow, payment) {
-                if let Some(i) = paid.iter().position(|(t, _)| t.as_str() == tag) {
-                    paid[i].1 += amount;
+                if let Some(i) = workflow.payment_tags.iter().position(|t| t == tag) {
+                    paid[i] += amount;
                 }
                 match tag {
                     CAPTURED_TAG => captured += amount,
@@ -108,9 +100,9 @@ impl OrderFacts {
             ordered_qty: spec.lines.iter().map(|l| l.qty as INT).sum(),
             returned_qty: order.returned_qty() as INT,
             shipments: agg.shipments.len() as INT,
-            qty: Counts(Arc::new(qty)),
-            count: Counts(Arc::new(count)),
-            payments: Counts(Arc::new(paid)),
+            qty: Counts::new(&workflow.shipment_tag_names, qty),
+            count: Counts::new(&workflow.shipment_tag_names, count),
+            payments: Counts::new(&workflow.payment_tag_names, paid),
             states: Names::of(&order.states),
             partial_delivery: spec.shipping.partial_delivery,
             shipping_method: spec.shipping.method.as_deref().map(Into::into),
@@ -171,8 +163,33 @@ pub struct PaymentView(pub Arc<OrderFacts>);
 #[derive(Debug, Clone)]
 pub struct ShipmentView(pub Arc<ShipmentFacts>);
 /// `order.qty` and `order.count`: a number per state tag, read as `order.qty.shipped`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Counts(Arc<Vec<(ImmutableString, INT)>>);
+#[derive(Debug, Clone)]
+pub struct Counts {
+    names: Arc<[ImmutableString]>,
+    values: Arc<[INT]>,
+}
+
+impl PartialEq for Counts {
+    fn eq(&self, other: &Counts) -> bool {
+        (Arc::ptr_eq(&self.names, &other.names) || self.names == other.names)
+            && self.values == other.values
+    }
+}
+
+impl Counts {
+    /// The numbers `values` for the tags `names`, in that order.
+    fn new(names: &Arc<[ImmutableString]>, values: Vec<INT>) -> Counts {
+        Counts {
+            names: names.clone(),
+            values: values.into(),
+        }
+    }
+
+    /// The number of the tag at `i`.
+    fn at(&self, i: usize) -> Option<INT> {
+        self.values.get(i).copied()
+    }
+}
 /// `order.states` and `shipment.states`: the state per machine, read as `order.states.payment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Names(Arc<Vec<(ImmutableString, ImmutableString)>>);
@@ -347,14 +364,15 @@ fn register(engine: &mut rhai::Engine) {
         .register_type_with_name::<Counts>("Counts")
         .register_indexer_get(
             |c: &mut Counts, tag: ImmutableString| -> Result<INT, Box<EvalAltResult>> {
-                c.0.iter()
-                    .find(|(t, _)| *t == tag)
-                    .map(|(_, n)| *n)
+                c.names
+                    .iter()
+                    .position(|t| *t == tag)
+                    .and_then(|i| c.at(i))
                     .ok_or_else(|| {
                         not_found(
                             "state tag",
                             &tag,
-                            c.0.iter().map(|(t, _)| t.as_str()).collect(),
+                            c.names.iter().map(|t| t.as_str()).collect(),
                         )
                     })
             },
@@ -381,8 +399,8 @@ fn register(engine: &mut rhai::Engine) {
 
 /// What the guards of one step may read. Facts are taken once and shared by every guard.
 pub struct Views<'a> {
-    /// The order facts.
-    pub order: Arc<OrderFacts>,
+    /// The order facts, when the guards read `order` or `payment`.
+    pub order: Option<Arc<OrderFacts>>,
     /// The shipment facts, for shipment-scoped machines.
     pub shipment: Option<Arc<ShipmentFacts>>,
     /// Who acts.
@@ -418,11 +436,13 @@ impl Views<'_> {
     pub fn scope_for(&self, guard: &Guard) -> RhaiScope<'static> {
         let mut scope = RhaiScope::new();
         let [order, payment, shipment, actor, input] = guard.reads;
+        let facts =
+            |view: fn(Arc<OrderFacts>) -> Dynamic| self.order.clone().map_or(Dynamic::UNIT, view);
         if order {
-            scope.push_constant("order", OrderView(self.order.clone()));
+            scope.push_constant_dynamic("order", facts(|f| Dynamic::from(OrderView(f))));
         }
         if payment {
-            scope.push_constant("payment", PaymentView(self.order.clone()));
+            scope.push_constant_dynamic("payment", facts(|f| Dynamic::from(PaymentView(f))));
         }
         if shipment {
             let view = self
@@ -454,18 +474,12 @@ impl Views<'_> {
 /// The tags of every shipment-scoped state `shipment` is in.
 pub fn shipment_tags<'w>(
     workflow: &'w Workflow,
-    shipment: &Shipment,
+    shipment: &'w Shipment,
 ) -> impl Iterator<Item = &'w str> {
-    let states: Vec<(&'w crate::compiled::Machine, String)> = workflow
+    workflow
         .machines_of(Scope::Shipment)
-        .filter_map(|m| shipment.states.get(&m.name).map(|s| (m, s.clone())))
-        .collect();
-    states.into_iter().flat_map(|(m, state)| {
-        m.states
-            .get(&state)
-            .map(|s| s.tags.iter().map(String::as_str).collect::<Vec<_>>())
-            .unwrap_or_default()
-    })
+        .filter_map(|m| m.states.get(shipment.states.get(&m.name)?))
+        .flat_map(|s| s.tags.iter().map(String::as_str))
 }
 
 /// The tags of every payment-scoped state `payment` is in.

@@ -23,10 +23,14 @@ fn json(value: Option<&serde_json::Value>) -> Result<Val<'_>, Unsure> {
 }
 
 impl OrderFacts {
+    /// Whether `field` has the same value in both (false for a field the order facts don't
+    /// hold, such as `actor` or `input`, or that neither can give).
+    pub fn same_field(&self, other: &OrderFacts, field: &Field) -> bool {
+        matches!((self.field(field), other.field(field)), (Ok(a), Ok(b)) if a == b)
+    }
+
     fn field(&self, field: &Field) -> Result<Val<'_>, Unsure> {
-        let tagged = |counts: &super::Counts, i: usize| {
-            counts.0.get(i).map(|(_, n)| Val::Int(*n)).ok_or(Unsure)
-        };
+        let tagged = |counts: &super::Counts, i: usize| counts.at(i).map(Val::Int).ok_or(Unsure);
         Ok(match field {
             Field::OrderId => Val::Str(&self.id),
             Field::OrderKind => Val::Str(self.kind),
@@ -100,7 +104,7 @@ impl Source for Views<'_> {
             Field::ActorRole => Ok(Val::Str(&self.actor.role)),
             Field::ActorName => Ok(self.actor.name.as_deref().map_or(Val::Unit, Val::Str)),
             Field::Input(name) => json(self.input.get(name.as_str())),
-            _ => self.order.field(field),
+            _ => self.order.as_deref().ok_or(Unsure)?.field(field),
         }
     }
 }
