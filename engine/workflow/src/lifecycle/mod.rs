@@ -407,14 +407,32 @@ impl Lifecycle {
     ) -> Result<Applied> {
         self.check_actor(actor)?;
         self.check_states(agg)?;
-        let mut run = Run::new(&self.workflow, agg.clone());
-        let found = run.resolve(target, event)?;
-        let lines: Vec<&str> = agg.order.spec.lines.iter().map(|l| l.id.as_str()).collect();
-        found.1.accepts.check(event, input, &lines)?;
-        run.fire_transition(target, found, actor, input, true, 0)?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        // In place: a command that runs no effect is undone by its states, never copied.
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
+        let mut fire = || -> Result<()> {
+            let found = run.resolve(target, event)?;
+            let lines: Vec<&str> = run
+                .agg
+                .order
+                .spec
+                .lines
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect();
+            found.1.accepts.check(event, input, &lines)?;
+            run.fire_transition(target, found, actor, input, true, 0)?;
+            run.settle(actor)
+        };
+        match fire() {
+            Ok(()) => {
+                *agg = run.agg;
+                Ok(run.applied)
+            }
+            Err(e) => {
+                *agg = run.rollback();
+                Err(e)
+            }
+        }
     }
 
     /// Whether no automatic transition would fire on `agg`, every guard evaluated afresh.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod effects;
 mod refund;
+mod undo;
 
 /// How many automatic steps one command may trigger before it is a cycle.
 pub const MAX_AUTO_STEPS: usize = 64;
@@ -35,6 +36,8 @@ pub struct Run<'a> {
     /// under these rules, and every command ends settled). An automatic transition of an
     /// order machine whose inputs still equal these cannot fire, so it is not evaluated again.
     settled_facts: Option<Arc<OrderFacts>>,
+    /// How to put the aggregate back, for a run [`Run::in_place`].
+    undo: Option<undo::Undo>,
 }
 
 impl<'a> Run<'a> {
@@ -60,6 +63,7 @@ impl<'a> Run<'a> {
             facts: RefCell::new(None),
             shipment_facts: RefCell::new(Vec::new()),
             settled_facts: None,
+            undo: None,
         }
     }
 
@@ -334,12 +338,11 @@ impl<'a> Run<'a> {
                     .states
             }
         };
-        match states.get_mut(&machine.name) {
-            Some(state) => state.clone_from(&to),
-            None => {
-                states.insert(machine.name.clone(), to.clone());
-            }
-        }
+        let before = match states.get_mut(&machine.name) {
+            Some(state) => Some(std::mem::replace(state, to.clone())),
+            None => states.insert(machine.name.clone(), to.clone()),
+        };
+        self.log_state(entity, &machine.name, before);
         self.changed();
         match entity {
             EntityRef::Shipment(_) => self.check_returns(entity, &transition.event)?,

@@ -97,6 +97,7 @@ impl Run<'_> {
         input: &Input,
         depth: usize,
     ) -> Result<()> {
+        self.before_effect();
         let result = self.effect(entity, machine, event, state, effect, actor, input, depth);
         self.changed();
         result.map_err(|e| match e {
