@@ -243,17 +243,15 @@ impl Lifecycle {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut run = Run::new(&self.workflow, agg.clone());
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
         run.agg.shipments.push(shipment);
+        run.added(EntityRef::Shipment(id.to_string()));
         run.changed();
-        run.enter_initial(
-            &EntityRef::Shipment(id.to_string()),
-            actor,
-            "shipment.create",
-        )?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        let entity = EntityRef::Shipment(id.to_string());
+        let done = run
+            .enter_initial(&entity, actor, "shipment.create")
+            .and_then(|()| run.settle(actor));
+        run.finish(agg, done)
     }
 
     /// Adds a payment with id `id` to the order, in the initial state of every payment machine:
@@ -295,13 +293,15 @@ impl Lifecycle {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut run = Run::new(&self.workflow, agg.clone());
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
         run.agg.payments.push(payment);
+        run.added(EntityRef::Payment(id.to_string()));
         run.changed();
-        run.enter_initial(&EntityRef::Payment(id.to_string()), actor, "payment.create")?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        let entity = EntityRef::Payment(id.to_string());
+        let done = run
+            .enter_initial(&entity, actor, "payment.create")
+            .and_then(|()| run.settle(actor));
+        run.finish(agg, done)
     }
 
     /// Checks shipment items: at least one, known lines, quantities above zero and within what
@@ -423,16 +423,8 @@ impl Lifecycle {
             run.fire_transition(target, found, actor, input, true, 0)?;
             run.settle(actor)
         };
-        match fire() {
-            Ok(()) => {
-                *agg = run.agg;
-                Ok(run.applied)
-            }
-            Err(e) => {
-                *agg = run.rollback();
-                Err(e)
-            }
-        }
+        let done = fire();
+        run.finish(agg, done)
     }
 
     /// Whether no automatic transition would fire on `agg`, every guard evaluated afresh.

@@ -2,10 +2,12 @@
 //! [`Run::in_place`] logs the state of each machine it changes, and copies the aggregate only
 //! before its first effect (effects change more than states); [`Run::rollback`] takes that copy,
 //! or the aggregate itself, and undoes the states logged before it, newest first. A command
-//! whose transitions run no effect is never copied.
+//! whose transitions run no effect is never copied. A shipment or payment the run added is
+//! taken away again.
 
 use super::Run;
 use crate::compiled::Workflow;
+use crate::lifecycle::Applied;
 use crate::model::{EntityRef, OrderAggregate};
 use std::collections::BTreeMap;
 
@@ -16,6 +18,8 @@ pub(super) struct Undo {
     states: Vec<(EntityRef, String, Option<String>)>,
     /// The aggregate before the first effect.
     copy: Option<OrderAggregate>,
+    /// The shipment or payment the run added, which a rollback takes away.
+    added: Option<EntityRef>,
 }
 
 impl<'a> Run<'a> {
@@ -37,11 +41,37 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Notes that the run added `entity`, the last of its shipments or payments.
+    pub fn added(&mut self, entity: EntityRef) {
+        if let Some(undo) = &mut self.undo {
+            undo.added = Some(entity);
+        }
+    }
+
     /// Copies the aggregate before the first effect of an in-place run.
     pub(super) fn before_effect(&mut self) {
         if let Some(undo) = &mut self.undo {
             if undo.copy.is_none() {
                 undo.copy = Some(self.agg.clone());
+            }
+        }
+    }
+
+    /// Ends an in-place run: on success `agg` gets the changed aggregate and the caller what
+    /// was applied; on failure `agg` gets the aggregate as it was, and the caller the error.
+    pub fn finish(
+        self,
+        agg: &mut OrderAggregate,
+        done: crate::Result<()>,
+    ) -> crate::Result<Applied> {
+        match done {
+            Ok(()) => {
+                *agg = self.agg;
+                Ok(self.applied)
+            }
+            Err(e) => {
+                *agg = self.rollback();
+                Err(e)
             }
         }
     }
@@ -64,6 +94,19 @@ impl<'a> Run<'a> {
                 Some(state) => states.insert(machine, state),
                 None => states.remove(&machine),
             };
+        }
+        match undo.added {
+            Some(EntityRef::Shipment(id)) => {
+                if let Some(i) = agg.shipments.iter().rposition(|s| s.id == id) {
+                    agg.shipments.remove(i);
+                }
+            }
+            Some(EntityRef::Payment(id)) => {
+                if let Some(i) = agg.payments.iter().rposition(|p| p.id == id) {
+                    agg.payments.remove(i);
+                }
+            }
+            _ => {}
         }
         agg
     }
