@@ -7,13 +7,13 @@ use super::{Actor, Input, SYSTEM_ROLE};
 use crate::compiled::{EventMatch, Guard, Machine, Transition, Workflow};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate};
-use crate::rules::Scope;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod effects;
 mod refund;
+mod settle;
 mod undo;
 
 /// How many automatic steps one command may trigger before it is a cycle.
@@ -36,6 +36,9 @@ pub struct Run<'a> {
     /// under these rules, and every command ends settled). An automatic transition of an
     /// order machine whose inputs still equal these cannot fire, so it is not evaluated again.
     settled_facts: Option<Arc<OrderFacts>>,
+    /// Per condition (see [`Guard::id`]), whether every field its native tree reads still has
+    /// its value of [`Run::settled_facts`]; forgotten with the facts.
+    unchanged: RefCell<Vec<Option<bool>>>,
     /// How to put the aggregate back, for a run [`Run::in_place`].
     undo: Option<undo::Undo>,
 }
@@ -63,6 +66,7 @@ impl<'a> Run<'a> {
             facts: RefCell::new(None),
             shipment_facts: RefCell::new(Vec::new()),
             settled_facts: None,
+            unchanged: RefCell::new(vec![None; workflow.conditions]),
             undo: None,
         }
     }
@@ -71,6 +75,7 @@ impl<'a> Run<'a> {
     pub fn changed(&self) {
         self.facts.borrow_mut().take();
         self.shipment_facts.borrow_mut().clear();
+        self.unchanged.borrow_mut().fill(None);
     }
 
     fn order_facts(&self) -> Arc<OrderFacts> {
@@ -105,12 +110,17 @@ impl<'a> Run<'a> {
         let same_state = now.state_of(&machine.name) == start.state_of(&machine.name);
         let native = transition.guards.iter().all(|g| g.native.is_some());
         if native {
-            // Native guards answer from the fields they read alone.
-            let fields = transition.guards.iter().flat_map(|g| g.native.iter());
+            // Native guards answer from the fields they read alone; each condition is looked at
+            // once per taking of the facts, however many transitions share it.
             same_state
-                && fields
-                    .clone()
-                    .all(|n| n.visit(&mut |f| now.same_field(start, f)))
+                && transition.guards.iter().all(|g| {
+                    let mut unchanged = self.unchanged.borrow_mut();
+                    *unchanged[g.id].get_or_insert_with(|| {
+                        g.native
+                            .as_ref()
+                            .is_some_and(|n| n.visit(&mut |f| now.same_field(start, f)))
+                    })
+                })
         } else if reads_only_payment && !transition.guards.is_empty() {
             same_state && now.same_payment(start)
         } else {
@@ -408,82 +418,6 @@ impl<'a> Run<'a> {
             }
         }
         Ok(())
-    }
-
-    /// Fires automatic transitions, order machines first, then each shipment's and each
-    /// payment's, until none fires. A guard that fails to run is an error, not a silent "no".
-    pub fn settle(&mut self, actor: &Actor) -> Result<()> {
-        let empty = Input::new();
-        let mut memo = vec![None; self.workflow.conditions];
-        for _ in 0..MAX_AUTO_STEPS {
-            let Some((entity, machine, t)) = self.next_automatic(actor, &empty, &mut memo)? else {
-                return Ok(());
-            };
-            self.apply(&entity, machine, t, actor, &empty, false, 0)?;
-        }
-        let trail: Vec<String> = self
-            .applied
-            .steps
-            .iter()
-            .rev()
-            .take(6)
-            .map(|s| format!("{}.{}: {} -> {}", s.entity, s.machine, s.from, s.to))
-            .collect();
-        Err(Error::Workflow(format!(
-            "automatic transitions did not settle after {MAX_AUTO_STEPS} steps; they cycle through: {}",
-            trail.join(", ")
-        )))
-    }
-
-    /// The first automatic transition that fires now, on the order, then each shipment, then
-    /// each payment; `memo` holds each condition's answer for one entity (see [`Guard::id`]).
-    /// Views are taken only for an entity with an automatic transition to try.
-    fn next_automatic(
-        &self,
-        actor: &Actor,
-        empty: &Input,
-        memo: &mut [Option<bool>],
-    ) -> Result<Option<(EntityRef, &'a Machine, &'a Transition)>> {
-        let agg = &self.agg;
-        let order = std::iter::once((Scope::Order, &agg.order.states, &agg.order.spec.id));
-        let shipments = agg
-            .shipments
-            .iter()
-            .map(|s| (Scope::Shipment, &s.states, &s.id));
-        let payments = agg
-            .payments
-            .iter()
-            .map(|p| (Scope::Payment, &p.states, &p.id));
-        let workflow = self.workflow;
-        for (scope, states, id) in order.chain(shipments).chain(payments) {
-            let entity = || match scope {
-                Scope::Order => EntityRef::Order(id.clone()),
-                Scope::Shipment => EntityRef::Shipment(id.clone()),
-                Scope::Payment => EntityRef::Payment(id.clone()),
-            };
-            let mut views = None;
-            memo.fill(None);
-            for machine in workflow.machines_of(scope) {
-                let state = state_in(states, machine);
-                for t in machine
-                    .transitions
-                    .iter()
-                    .filter(|t| t.auto && t.fires_from(state))
-                {
-                    if scope == Scope::Order && self.known_idle(machine, t) {
-                        continue;
-                    }
-                    let views = match &mut views {
-                        Some(views) => views,
-                        None => views.insert(self.views(&entity(), actor, empty, true)?),
-                    };
-                    if self.auto_fires(machine, t, views, memo)? {
-                        return Ok(Some((entity(), machine, t)));
-                    }
-                }
-            }
-        }
-        Ok(None)
     }
 }
 
