@@ -110,9 +110,34 @@ pub struct Machine {
     pub states: IndexMap<String, rules::format::StateDef>,
     /// Transitions, in the order written (automatic ones are tried in this order).
     pub transitions: Vec<Transition>,
+    /// For each state (by its index in `states`), the automatic transitions that fire from it,
+    /// as indexes into `transitions`, in order.
+    pub automatic: Vec<Vec<usize>>,
 }
 
 impl Machine {
+    /// The automatic transitions that may fire from `state`, in the order they are tried.
+    pub fn automatic_from<'m, 's>(
+        &'m self,
+        state: &'s str,
+    ) -> impl Iterator<Item = &'m Transition> + 's
+    where
+        'm: 's,
+    {
+        let table = self.states.get_index_of(state).map(|i| &self.automatic[i]);
+        // A state these rules don't declare: look at every transition (none can name it).
+        let scan = table.is_none().then(|| {
+            self.transitions
+                .iter()
+                .filter(move |t| t.auto && t.fires_from(state))
+        });
+        table
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.transitions[i])
+            .chain(scan.into_iter().flatten())
+    }
+
     /// The transition fired by `event`.
     pub fn transition(&self, event: &str) -> Option<&Transition> {
         self.transitions.iter().find(|t| t.event == event)
@@ -222,6 +247,15 @@ impl Workflow {
                 name: name.clone(),
                 scope: def.scope,
                 initial: def.initial.clone(),
+                automatic: def
+                    .states
+                    .keys()
+                    .map(|state| {
+                        (0..transitions.len())
+                            .filter(|&i| transitions[i].auto && transitions[i].fires_from(state))
+                            .collect()
+                    })
+                    .collect(),
                 states: def.states.clone(),
                 transitions,
             });

@@ -63,11 +63,7 @@ impl<'a> Run<'a> {
             memo.fill(None);
             for machine in workflow.machines_of(scope) {
                 let state = state_in(states, machine);
-                for t in machine
-                    .transitions
-                    .iter()
-                    .filter(|t| t.auto && t.fires_from(state))
-                {
+                for t in machine.automatic_from(state) {
                     if scope == Scope::Order && self.known_idle(machine, t) {
                         continue;
                     }
