@@ -6,6 +6,7 @@ pub mod graph;
 pub mod guard_check;
 pub mod inputs;
 pub mod migrate;
+pub mod native;
 
 use crate::rules::{self, validate, Diagnostic, EffectDef, RuleSet, Scope};
 use indexmap::IndexMap;
@@ -28,6 +29,11 @@ pub struct Guard {
     pub reads: [bool; 5],
     /// The inputs it reads (`input.NAME`).
     pub inputs: guard_check::InputReads,
+    /// The guard as a native tree, when it is within the native subset (see [`native`]).
+    pub native: Option<native::Node>,
+    /// The condition's number among the workflow's distinct conditions (the same text has the
+    /// same number), so settling remembers answers by number.
+    pub id: usize,
 }
 
 impl Guard {
@@ -46,6 +52,8 @@ impl Guard {
         let guard = Guard {
             reads: GUARD_VARIABLES.map(|v| mentions(condition, v)),
             inputs,
+            native: native::compile(&ast, known),
+            id: 0,
             message: message.unwrap_or_else(|| format!("`{condition}` is false")),
             condition: condition.to_string(),
             ast,
@@ -102,9 +110,34 @@ pub struct Machine {
     pub states: IndexMap<String, rules::format::StateDef>,
     /// Transitions, in the order written (automatic ones are tried in this order).
     pub transitions: Vec<Transition>,
+    /// For each state (by its index in `states`), the automatic transitions that fire from it,
+    /// as indexes into `transitions`, in order.
+    pub automatic: Vec<Vec<usize>>,
 }
 
 impl Machine {
+    /// The automatic transitions that may fire from `state`, in the order they are tried.
+    pub fn automatic_from<'m, 's>(
+        &'m self,
+        state: &'s str,
+    ) -> impl Iterator<Item = &'m Transition> + 's
+    where
+        'm: 's,
+    {
+        let table = self.states.get_index_of(state).map(|i| &self.automatic[i]);
+        // A state these rules don't declare: look at every transition (none can name it).
+        let scan = table.is_none().then(|| {
+            self.transitions
+                .iter()
+                .filter(move |t| t.auto && t.fires_from(state))
+        });
+        table
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.transitions[i])
+            .chain(scan.into_iter().flatten())
+    }
+
     /// The transition fired by `event`.
     pub fn transition(&self, event: &str) -> Option<&Transition> {
         self.transitions.iter().find(|t| t.event == event)
@@ -137,8 +170,16 @@ pub struct Workflow {
     pub shipment_tags: Vec<String>,
     /// Tags declared on payment-scoped states, for `order.payments.TAG` views.
     pub payment_tags: Vec<String>,
+    /// [`Workflow::shipment_tags`] as script strings, shared by every view that names them.
+    pub shipment_tag_names: Arc<[rhai::ImmutableString]>,
+    /// [`Workflow::payment_tags`] as script strings.
+    pub payment_tag_names: Arc<[rhai::ImmutableString]>,
     /// The host the guards were compiled for and run in: it knows only the guard views.
     pub host: Arc<ScriptHost>,
+    /// How many distinct guard conditions the machines have (see [`Guard::id`]).
+    pub conditions: usize,
+    /// Whether an order-scoped machine has an automatic transition.
+    pub order_automatic: bool,
 }
 
 /// A workflow and the lint warnings its rules drew.
@@ -206,6 +247,15 @@ impl Workflow {
                 name: name.clone(),
                 scope: def.scope,
                 initial: def.initial.clone(),
+                automatic: def
+                    .states
+                    .keys()
+                    .map(|state| {
+                        (0..transitions.len())
+                            .filter(|&i| transitions[i].auto && transitions[i].fires_from(state))
+                            .collect()
+                    })
+                    .collect(),
                 states: def.states.clone(),
                 transitions,
             });
@@ -214,6 +264,10 @@ impl Workflow {
             return Err(errors);
         }
         inputs::resolve(&parsed.rules, &mut machines);
+        let conditions = number_conditions(&mut machines);
+        let order_automatic = machines
+            .iter()
+            .any(|m| m.scope == Scope::Order && m.transitions.iter().any(|t| t.auto));
         let warnings = rules::lint::lint(&parsed);
         let tags_of = |scope: Scope| {
             let mut tags: Vec<String> = machines
@@ -226,15 +280,20 @@ impl Workflow {
             tags
         };
         let (shipment_tags, payment_tags) = (tags_of(Scope::Shipment), tags_of(Scope::Payment));
+        let names = |tags: &[String]| tags.iter().map(|t| t.as_str().into()).collect();
         Ok(Loaded {
             workflow: Workflow {
                 rules: parsed.rules,
                 machines,
                 version: version_of(source),
                 file: file.to_string(),
+                shipment_tag_names: names(&shipment_tags),
+                payment_tag_names: names(&payment_tags),
                 shipment_tags,
                 payment_tags,
                 host,
+                conditions,
+                order_automatic,
             },
             warnings,
         })
@@ -327,6 +386,20 @@ impl Workflow {
             .map(|m| (m.name.clone(), m.initial.clone()))
             .collect()
     }
+}
+
+/// Numbers every guard by its condition's text (see [`Guard::id`]); the count of distinct ones.
+fn number_conditions(machines: &mut [Machine]) -> usize {
+    let mut ids = std::collections::HashMap::new();
+    for guard in machines
+        .iter_mut()
+        .flat_map(|m| m.transitions.iter_mut())
+        .flat_map(|t| t.guards.iter_mut())
+    {
+        let next = ids.len();
+        guard.id = *ids.entry(guard.condition.clone()).or_insert(next);
+    }
+    ids.len()
 }
 
 /// The machines and state tags guards may name.

@@ -244,26 +244,29 @@ impl Lifecycle {
     /// other rules may sit in a state these rules dropped, and that must be said, not guessed.
     pub fn check_states(&self, agg: &OrderAggregate) -> Result<()> {
         let workflow = self.workflow();
-        let entities = std::iter::once((
-            EntityRef::Order(agg.order.spec.id.clone()),
+        let order = std::iter::once((
+            &agg.order.spec.id,
             &agg.order.states,
             &agg.order.rules_version,
-        ))
-        .chain(agg.shipments.iter().map(|s| {
+            EntityRef::Order as fn(String) -> EntityRef,
+        ));
+        let shipments = agg.shipments.iter().map(|s| {
             (
-                EntityRef::Shipment(s.id.clone()),
+                &s.id,
                 &s.states,
                 &s.rules_version,
+                EntityRef::Shipment as fn(String) -> EntityRef,
             )
-        }))
-        .chain(agg.payments.iter().map(|p| {
+        });
+        let payments = agg.payments.iter().map(|p| {
             (
-                EntityRef::Payment(p.id.clone()),
+                &p.id,
                 &p.states,
                 &p.rules_version,
+                EntityRef::Payment as fn(String) -> EntityRef,
             )
-        }));
-        for (entity, states, version) in entities {
+        });
+        for (id, states, version, entity) in order.chain(shipments).chain(payments) {
             for (machine, state) in states {
                 let known = workflow
                     .machine(machine)
@@ -271,7 +274,8 @@ impl Lifecycle {
                 if !known {
                     return Err(Error::bad_input_with(
                         format!(
-                            "{entity} is in state `{state}` of machine `{machine}`, which these rules (version {}) don't know; it was created under rules version {version}",
+                            "{} is in state `{state}` of machine `{machine}`, which these rules (version {}) don't know; it was created under rules version {version}",
+                            entity(id.clone()),
                             workflow.version
                         ),
                         "run `waybill rules migrate --check FILE` to list such entities, and add the state back or move them first",

@@ -247,17 +247,15 @@ impl Lifecycle {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut run = Run::new(&self.workflow, agg.clone());
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
         run.agg.shipments.push(shipment);
+        run.added(EntityRef::Shipment(id.to_string()));
         run.changed();
-        run.enter_initial(
-            &EntityRef::Shipment(id.to_string()),
-            actor,
-            "shipment.create",
-        )?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        let entity = EntityRef::Shipment(id.to_string());
+        let done = run
+            .enter_initial(&entity, actor, "shipment.create")
+            .and_then(|()| run.settle(actor));
+        run.finish(agg, done)
     }
 
     /// Adds a payment with id `id` to the order, in the initial state of every payment machine:
@@ -299,13 +297,15 @@ impl Lifecycle {
             rules_version: self.workflow.version.clone(),
             created_at: now,
         };
-        let mut run = Run::new(&self.workflow, agg.clone());
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
         run.agg.payments.push(payment);
+        run.added(EntityRef::Payment(id.to_string()));
         run.changed();
-        run.enter_initial(&EntityRef::Payment(id.to_string()), actor, "payment.create")?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        let entity = EntityRef::Payment(id.to_string());
+        let done = run
+            .enter_initial(&entity, actor, "payment.create")
+            .and_then(|()| run.settle(actor));
+        run.finish(agg, done)
     }
 
     /// Checks shipment items: at least one, known lines, quantities above zero and within what
@@ -411,14 +411,24 @@ impl Lifecycle {
     ) -> Result<Applied> {
         self.check_actor(actor)?;
         self.check_states(agg)?;
-        let mut run = Run::new(&self.workflow, agg.clone());
-        let found = run.resolve(target, event)?;
-        let lines: Vec<&str> = agg.order.spec.lines.iter().map(|l| l.id.as_str()).collect();
-        found.1.accepts.check(event, input, &lines)?;
-        run.fire_transition(target, found, actor, input, true, 0)?;
-        run.settle(actor)?;
-        *agg = run.agg;
-        Ok(run.applied)
+        // In place: a command that runs no effect is undone by its states, never copied.
+        let mut run = Run::in_place(&self.workflow, std::mem::take(agg));
+        let mut fire = || -> Result<()> {
+            let found = run.resolve(target, event)?;
+            let lines: Vec<&str> = run
+                .agg
+                .order
+                .spec
+                .lines
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect();
+            found.1.accepts.check(event, input, &lines)?;
+            run.fire_transition(target, found, actor, input, true, 0)?;
+            run.settle(actor)
+        };
+        let done = fire();
+        run.finish(agg, done)
     }
 
     /// Whether no automatic transition would fire on `agg`, every guard evaluated afresh.

@@ -7,13 +7,14 @@ use super::{Actor, Input, SYSTEM_ROLE};
 use crate::compiled::{EventMatch, Guard, Machine, Transition, Workflow};
 use crate::error::{Error, Result};
 use crate::model::{EntityRef, OrderAggregate};
-use crate::rules::Scope;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod effects;
 mod refund;
+mod settle;
+mod undo;
 
 /// How many automatic steps one command may trigger before it is a cycle.
 pub const MAX_AUTO_STEPS: usize = 64;
@@ -35,6 +36,11 @@ pub struct Run<'a> {
     /// under these rules, and every command ends settled). An automatic transition of an
     /// order machine whose inputs still equal these cannot fire, so it is not evaluated again.
     settled_facts: Option<Arc<OrderFacts>>,
+    /// Per condition (see [`Guard::id`]), whether every field its native tree reads still has
+    /// its value of [`Run::settled_facts`]; forgotten with the facts.
+    unchanged: RefCell<Vec<Option<bool>>>,
+    /// How to put the aggregate back, for a run [`Run::in_place`].
+    undo: Option<undo::Undo>,
 }
 
 impl<'a> Run<'a> {
@@ -43,7 +49,8 @@ impl<'a> Run<'a> {
     pub fn new(workflow: &'a Workflow, agg: OrderAggregate) -> Run<'a> {
         let settled = agg.order.rules_version == workflow.version;
         let mut run = Run::fresh(workflow, agg);
-        if settled {
+        // Only order machines' automatic transitions use them.
+        if settled && workflow.order_automatic {
             run.settled_facts = Some(run.order_facts());
         }
         run
@@ -59,6 +66,8 @@ impl<'a> Run<'a> {
             facts: RefCell::new(None),
             shipment_facts: RefCell::new(Vec::new()),
             settled_facts: None,
+            unchanged: RefCell::new(vec![None; workflow.conditions]),
+            undo: None,
         }
     }
 
@@ -66,6 +75,7 @@ impl<'a> Run<'a> {
     pub fn changed(&self) {
         self.facts.borrow_mut().take();
         self.shipment_facts.borrow_mut().clear();
+        self.unchanged.borrow_mut().fill(None);
     }
 
     fn order_facts(&self) -> Arc<OrderFacts> {
@@ -98,7 +108,20 @@ impl<'a> Run<'a> {
             .iter()
             .all(|g| g.reads == [false, true, false, false, false]);
         let same_state = now.state_of(&machine.name) == start.state_of(&machine.name);
-        if reads_only_payment && !transition.guards.is_empty() {
+        let native = transition.guards.iter().all(|g| g.native.is_some());
+        if native {
+            // Native guards answer from the fields they read alone; each condition is looked at
+            // once per taking of the facts, however many transitions share it.
+            same_state
+                && transition.guards.iter().all(|g| {
+                    let mut unchanged = self.unchanged.borrow_mut();
+                    *unchanged[g.id].get_or_insert_with(|| {
+                        g.native
+                            .as_ref()
+                            .is_some_and(|n| n.visit(&mut |f| now.same_field(start, f)))
+                    })
+                })
+        } else if reads_only_payment && !transition.guards.is_empty() {
             same_state && now.same_payment(start)
         } else {
             *now == **start
@@ -107,15 +130,17 @@ impl<'a> Run<'a> {
 
     /// The current state of `entity` in `machine`.
     pub fn state_of(&self, entity: &EntityRef, machine: &Machine) -> Result<String> {
+        self.current(entity, machine).map(str::to_string)
+    }
+
+    /// [`Run::state_of`], borrowed.
+    fn current<'s>(&'s self, entity: &EntityRef, machine: &'s Machine) -> Result<&'s str> {
         let states = match entity {
             EntityRef::Shipment(id) => &self.shipment(id)?.states,
             EntityRef::Payment(id) => &self.payment(id)?.states,
             EntityRef::Order(_) | EntityRef::System(_) => &self.agg.order.states,
         };
-        Ok(states
-            .get(&machine.name)
-            .cloned()
-            .unwrap_or_else(|| machine.initial.clone()))
+        Ok(state_in(states, machine))
     }
 
     fn shipment(&self, id: &str) -> Result<&crate::model::Shipment> {
@@ -197,14 +222,14 @@ impl<'a> Run<'a> {
         input: &Input,
     ) -> Result<Vec<Blocker>> {
         let mut blockers = Vec::new();
-        let current = self.state_of(entity, machine)?;
+        let current = self.current(entity, machine)?;
         if by_hand && transition.auto {
             blockers.push(Blocker::Automatic);
         }
-        if !transition.fires_from(&current) {
+        if !transition.fires_from(current) {
             blockers.push(Blocker::State {
                 machine: machine.name.clone(),
-                current,
+                current: current.to_string(),
                 allowed: transition.from.clone(),
             });
         }
@@ -217,7 +242,8 @@ impl<'a> Run<'a> {
         if transition.guards.is_empty() {
             return Ok(blockers);
         }
-        let views = self.views(entity, actor, input)?;
+        let reads_order = transition.guards.iter().any(|g| g.reads[0] || g.reads[1]);
+        let views = self.views(entity, actor, input, reads_order)?;
         for guard in &transition.guards {
             match self.eval_guard(&views, guard) {
                 Ok(true) => {}
@@ -235,15 +261,16 @@ impl<'a> Run<'a> {
         Ok(blockers)
     }
 
-    /// The views guards on `entity` read.
+    /// The views guards on `entity` read; the order facts only if `reads_order`.
     fn views<'v>(
         &self,
         entity: &EntityRef,
         actor: &'v Actor,
         input: &'v Input,
+        reads_order: bool,
     ) -> Result<Views<'v>> {
         Ok(Views {
-            order: self.order_facts(),
+            order: reads_order.then(|| self.order_facts()),
             shipment: match entity {
                 EntityRef::Shipment(id) => Some(self.facts_of(id)?),
                 EntityRef::Order(_) | EntityRef::Payment(_) | EntityRef::System(_) => None,
@@ -255,29 +282,23 @@ impl<'a> Run<'a> {
 
     /// Whether `guard` holds over `views`, or why it could not say.
     fn eval_guard(&self, views: &Views, guard: &Guard) -> std::result::Result<bool, String> {
-        let mut scope = views.scope_for(guard);
-        match self.workflow.host.eval(&guard.ast, &mut scope) {
-            Ok(v) => v
-                .as_bool()
-                .map_err(|_| format!("it gave {} `{v}`, not true or false", v.type_name())),
-            Err(e) => Err(e.to_string()),
-        }
+        views.eval(&self.workflow.host, guard)
     }
 
     /// Whether the automatic transition `t` of `machine` fires now over `views` (one entity's):
     /// its guards are tried in order, each condition at most once per entity while settling
     /// (`memo`, for the facts do not change until something fires), and a guard that fails to
     /// run is an error.
-    fn auto_fires<'g>(
+    fn auto_fires(
         &self,
         machine: &Machine,
-        t: &'g Transition,
+        t: &Transition,
         views: &Views,
-        memo: &mut HashMap<&'g str, bool>,
+        memo: &mut [Option<bool>],
     ) -> Result<bool> {
         for guard in &t.guards {
-            let holds = match memo.get(guard.condition.as_str()) {
-                Some(&holds) => holds,
+            let holds = match memo[guard.id] {
+                Some(holds) => holds,
                 None => {
                     let holds = self.eval_guard(views, guard).map_err(|error| {
                         Error::Workflow(format!(
@@ -285,7 +306,7 @@ impl<'a> Run<'a> {
                             guard.condition, t.event, machine.name
                         ))
                     })?;
-                    memo.insert(guard.condition.as_str(), holds);
+                    memo[guard.id] = Some(holds);
                     holds
                 }
             };
@@ -327,7 +348,11 @@ impl<'a> Run<'a> {
                     .states
             }
         };
-        states.insert(machine.name.clone(), to.clone());
+        let before = match states.get_mut(&machine.name) {
+            Some(state) => Some(std::mem::replace(state, to.clone())),
+            None => states.insert(machine.name.clone(), to.clone()),
+        };
+        self.log_state(entity, &machine.name, before);
         self.changed();
         match entity {
             EntityRef::Shipment(_) => self.check_returns(entity, &transition.event)?,
@@ -394,63 +419,11 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
+}
 
-    /// Fires automatic transitions, order machines first, then each shipment's and each
-    /// payment's, until none
-    /// fires. A guard that fails to run is an error, not a silent "no".
-    pub fn settle(&mut self, actor: &Actor) -> Result<()> {
-        let empty = Input::new();
-        for _ in 0..MAX_AUTO_STEPS {
-            let mut entities = vec![EntityRef::Order(self.agg.order.spec.id.clone())];
-            entities.extend(
-                self.agg
-                    .shipments
-                    .iter()
-                    .map(|s| EntityRef::Shipment(s.id.clone())),
-            );
-            entities.extend(
-                self.agg
-                    .payments
-                    .iter()
-                    .map(|p| EntityRef::Payment(p.id.clone())),
-            );
-            let mut fired = None;
-            'search: for entity in &entities {
-                let views = self.views(entity, actor, &empty)?;
-                let mut memo = HashMap::new();
-                for machine in self.workflow.machines_of(entity.scope()) {
-                    let state = self.state_of(entity, machine)?;
-                    for t in machine
-                        .transitions
-                        .iter()
-                        .filter(|t| t.auto && t.fires_from(&state))
-                    {
-                        if machine.scope == Scope::Order && self.known_idle(machine, t) {
-                            continue;
-                        }
-                        if self.auto_fires(machine, t, &views, &mut memo)? {
-                            fired = Some((entity.clone(), machine, t));
-                            break 'search;
-                        }
-                    }
-                }
-            }
-            let Some((entity, machine, t)) = fired else {
-                return Ok(());
-            };
-            self.apply(&entity, machine, t, actor, &empty, false, 0)?;
-        }
-        let trail: Vec<String> = self
-            .applied
-            .steps
-            .iter()
-            .rev()
-            .take(6)
-            .map(|s| format!("{}.{}: {} -> {}", s.entity, s.machine, s.from, s.to))
-            .collect();
-        Err(Error::Workflow(format!(
-            "automatic transitions did not settle after {MAX_AUTO_STEPS} steps; they cycle through: {}",
-            trail.join(", ")
-        )))
-    }
+/// The state of `machine` in an entity's `states` (its initial state if it has none yet).
+fn state_in<'s>(states: &'s BTreeMap<String, String>, machine: &'s Machine) -> &'s str {
+    states
+        .get(&machine.name)
+        .map_or(machine.initial.as_str(), String::as_str)
 }

@@ -6,8 +6,9 @@ use super::shipment::Shipment;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// An order together with all its shipments and payments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+/// An order together with all its shipments and payments. The default is an empty placeholder
+/// (no id, no lines), what a command leaves behind while it works on the aggregate in place.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrderAggregate {
     /// The order.
     pub order: Order,

@@ -147,7 +147,7 @@ fn yes() -> bool {
 }
 
 /// Shipping details (seed 000): method, pickup location, preferred date, partial delivery, carrier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {
     /// Shipping method, e.g. `standard`, `express`, `pickup`.
@@ -171,7 +171,7 @@ pub struct Shipping {
 
 /// An order as written in an order file (JSON or YAML). Every field but `id`, `lines` and
 /// `shipping.address.country` may be left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderSpec {
     /// Order id, unique in the store.
@@ -337,7 +337,7 @@ pub struct Refund {
 }
 
 /// An order as the engine keeps it: the spec plus its machine states, money and returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Order {
     /// What the user wrote.
     pub spec: OrderSpec,

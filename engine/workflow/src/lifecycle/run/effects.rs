@@ -97,8 +97,14 @@ impl Run<'_> {
         input: &Input,
         depth: usize,
     ) -> Result<()> {
+        let changes = changes_aggregate(effect);
+        if changes {
+            self.before_effect();
+        }
         let result = self.effect(entity, machine, event, state, effect, actor, input, depth);
-        self.changed();
+        if changes {
+            self.changed();
+        }
         result.map_err(|e| match e {
             EffectFailure::Blocked(message) => Refusal {
                 entity: entity.clone(),
@@ -391,4 +397,18 @@ pub(super) fn positive_amount(input: &Input) -> std::result::Result<Money, Effec
         )));
     }
     Ok(amount)
+}
+
+/// Whether `effect` may change the aggregate: stock moves and notifications only add to what
+/// the command applied (the caller books the stock and sends the messages), so the facts guards
+/// read stay as they were, and an in-place run needs no copy for them.
+fn changes_aggregate(effect: &EffectDef) -> bool {
+    !matches!(
+        effect,
+        EffectDef::Notify(_)
+            | EffectDef::ReserveStock
+            | EffectDef::DecrementStock
+            | EffectDef::ReleaseStock
+            | EffectDef::RestoreStock
+    )
 }

@@ -17,6 +17,14 @@ use rhai::{
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use waybill_script::ScriptHost;
+
+#[cfg(test)]
+mod agree;
+mod fields;
+mod native;
+
+pub use fields::{fields_of, FieldKind};
 
 /// Facts about an order that guards read through `order` and `payment`.
 #[derive(Debug, PartialEq)]
@@ -60,31 +68,23 @@ impl OrderFacts {
     pub fn of(workflow: &Workflow, agg: &OrderAggregate) -> OrderFacts {
         let order = &agg.order;
         let spec = &order.spec;
-        let mut qty: Vec<(ImmutableString, INT)> = workflow
-            .shipment_tags
-            .iter()
-            .map(|t| (t.as_str().into(), 0))
-            .collect();
+        let mut qty = vec![0; workflow.shipment_tags.len()];
         let mut count = qty.clone();
         for shipment in &agg.shipments {
             for tag in shipment_tags(workflow, shipment) {
-                if let Some(i) = qty.iter().position(|(t, _)| t.as_str() == tag) {
-                    qty[i].1 += shipment.qty() as INT;
-                    count[i].1 += 1;
+                if let Some(i) = workflow.shipment_tags.iter().position(|t| t == tag) {
+                    qty[i] += shipment.qty() as INT;
+                    count[i] += 1;
                 }
             }
         }
-        let mut paid: Vec<(ImmutableString, INT)> = workflow
-            .payment_tags
-            .iter()
-            .map(|t| (t.as_str().into(), 0))
-            .collect();
+        let mut paid = vec![0; workflow.payment_tags.len()];
         let (mut captured, mut refunded) = (order.captured.0 as INT, order.refunded.0 as INT);
         for payment in &agg.payments {
             let amount = payment.amount.0 as INT;
             for tag in payment_tags(workflow, payment) {
-                if let Some(i) = paid.iter().position(|(t, _)| t.as_str() == tag) {
-                    paid[i].1 += amount;
+                if let Some(i) = workflow.payment_tags.iter().position(|t| t == tag) {
+                    paid[i] += amount;
                 }
                 match tag {
                     CAPTURED_TAG => captured += amount,
@@ -103,9 +103,9 @@ impl OrderFacts {
             ordered_qty: spec.lines.iter().map(|l| l.qty as INT).sum(),
             returned_qty: order.returned_qty() as INT,
             shipments: agg.shipments.len() as INT,
-            qty: Counts(Arc::new(qty)),
-            count: Counts(Arc::new(count)),
-            payments: Counts(Arc::new(paid)),
+            qty: Counts::new(&workflow.shipment_tag_names, qty),
+            count: Counts::new(&workflow.shipment_tag_names, count),
+            payments: Counts::new(&workflow.payment_tag_names, paid),
             states: Names::of(&order.states),
             partial_delivery: spec.shipping.partial_delivery,
             shipping_method: spec.shipping.method.as_deref().map(Into::into),
@@ -166,8 +166,33 @@ pub struct PaymentView(pub Arc<OrderFacts>);
 #[derive(Debug, Clone)]
 pub struct ShipmentView(pub Arc<ShipmentFacts>);
 /// `order.qty` and `order.count`: a number per state tag, read as `order.qty.shipped`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Counts(Arc<Vec<(ImmutableString, INT)>>);
+#[derive(Debug, Clone)]
+pub struct Counts {
+    names: Arc<[ImmutableString]>,
+    values: Arc<[INT]>,
+}
+
+impl PartialEq for Counts {
+    fn eq(&self, other: &Counts) -> bool {
+        (Arc::ptr_eq(&self.names, &other.names) || self.names == other.names)
+            && self.values == other.values
+    }
+}
+
+impl Counts {
+    /// The numbers `values` for the tags `names`, in that order.
+    fn new(names: &Arc<[ImmutableString]>, values: Vec<INT>) -> Counts {
+        Counts {
+            names: names.clone(),
+            values: values.into(),
+        }
+    }
+
+    /// The number of the tag at `i`.
+    fn at(&self, i: usize) -> Option<INT> {
+        self.values.get(i).copied()
+    }
+}
 /// `order.states` and `shipment.states`: the state per machine, read as `order.states.payment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Names(Arc<Vec<(ImmutableString, ImmutableString)>>);
@@ -194,88 +219,6 @@ fn not_found(what: &str, name: &str, known: Vec<&str>) -> Box<EvalAltResult> {
 
 fn opt(value: &Option<ImmutableString>) -> Dynamic {
     value.clone().map(Dynamic::from).unwrap_or(Dynamic::UNIT)
-}
-
-/// What a field of a guard view holds, so guards can be checked when the rules load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// `true` or `false`.
-    Bool,
-    /// An integer (money in cents, quantities, counts).
-    Number,
-    /// Text, or `()` when unset.
-    Text,
-    /// A list of text.
-    List,
-    /// Attributes set by `set` effects: any name may be read.
-    Attrs,
-    /// A number per shipment state tag: `order.qty.TAG`, `order.count.TAG`.
-    Tags,
-    /// The state per machine of the view's scope: `order.states.MACHINE`.
-    States,
-    /// An amount per payment state tag: `order.payments.TAG`.
-    PaymentTags,
-}
-
-use FieldKind::{Attrs, Bool, List, Number, PaymentTags, States, Tags, Text};
-
-/// The fields of `order` (the getters [`register`] gives `Order`).
-pub const ORDER_FIELDS: &[(&str, FieldKind)] = &[
-    ("id", Text),
-    ("kind", Text),
-    ("test", Bool),
-    ("currency", Text),
-    ("market", Text),
-    ("total", Number),
-    ("lines", Number),
-    ("ordered_qty", Number),
-    ("returned_qty", Number),
-    ("shipments", Number),
-    ("qty", Tags),
-    ("count", Tags),
-    ("payments", PaymentTags),
-    ("states", States),
-    ("partial_delivery", Bool),
-    ("shipping_method", Text),
-    ("attrs", Attrs),
-];
-
-/// The fields of `payment`.
-pub const PAYMENT_FIELDS: &[(&str, FieldKind)] = &[
-    ("total", Number),
-    ("captured", Number),
-    ("refunded", Number),
-    ("balance", Number),
-    ("refundable", Number),
-];
-
-/// The fields of `shipment`.
-pub const SHIPMENT_FIELDS: &[(&str, FieldKind)] = &[
-    ("id", Text),
-    ("states", States),
-    ("items", Number),
-    ("qty", Number),
-    ("tracking", List),
-    ("carrier", Text),
-    ("service", Text),
-    ("location", Text),
-    ("carrier_handled", Bool),
-    ("has_label", Bool),
-    ("attrs", Attrs),
-];
-
-/// The fields of `actor`.
-pub const ACTOR_FIELDS: &[(&str, FieldKind)] = &[("role", Text), ("name", Text)];
-
-/// The fields of the view `name` (`input` has none fixed: it holds the command's input).
-pub fn fields_of(name: &str) -> Option<&'static [(&'static str, FieldKind)]> {
-    match name {
-        "order" => Some(ORDER_FIELDS),
-        "payment" => Some(PAYMENT_FIELDS),
-        "shipment" => Some(SHIPMENT_FIELDS),
-        "actor" => Some(ACTOR_FIELDS),
-        _ => None,
-    }
 }
 
 /// The host guards run in: the default limits and the view types, nothing else.
@@ -342,14 +285,15 @@ fn register(engine: &mut rhai::Engine) {
         .register_type_with_name::<Counts>("Counts")
         .register_indexer_get(
             |c: &mut Counts, tag: ImmutableString| -> Result<INT, Box<EvalAltResult>> {
-                c.0.iter()
-                    .find(|(t, _)| *t == tag)
-                    .map(|(_, n)| *n)
+                c.names
+                    .iter()
+                    .position(|t| *t == tag)
+                    .and_then(|i| c.at(i))
                     .ok_or_else(|| {
                         not_found(
                             "state tag",
                             &tag,
-                            c.0.iter().map(|(t, _)| t.as_str()).collect(),
+                            c.names.iter().map(|t| t.as_str()).collect(),
                         )
                     })
             },
@@ -376,8 +320,8 @@ fn register(engine: &mut rhai::Engine) {
 
 /// What the guards of one step may read. Facts are taken once and shared by every guard.
 pub struct Views<'a> {
-    /// The order facts.
-    pub order: Arc<OrderFacts>,
+    /// The order facts, when the guards read `order` or `payment`.
+    pub order: Option<Arc<OrderFacts>>,
     /// The shipment facts, for shipment-scoped machines.
     pub shipment: Option<Arc<ShipmentFacts>>,
     /// Who acts.
@@ -387,15 +331,39 @@ pub struct Views<'a> {
 }
 
 impl Views<'_> {
+    /// Whether `guard` holds over these views, or why it could not say: natively when the
+    /// guard has a native tree and the native evaluator is sure, else on Rhai in `host`.
+    pub fn eval(&self, host: &ScriptHost, guard: &Guard) -> Result<bool, String> {
+        if let Some(node) = &guard.native {
+            if let Ok(holds) = crate::compiled::native::eval(node, self) {
+                return Ok(holds);
+            }
+        }
+        self.eval_rhai(host, guard)
+    }
+
+    /// [`Views::eval`] on Rhai only.
+    pub fn eval_rhai(&self, host: &ScriptHost, guard: &Guard) -> Result<bool, String> {
+        let mut scope = self.scope_for(guard);
+        match host.eval(&guard.ast, &mut scope) {
+            Ok(v) => v
+                .as_bool()
+                .map_err(|_| format!("it gave {} `{v}`, not true or false", v.type_name())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// A Rhai scope with the views `guard` reads.
     pub fn scope_for(&self, guard: &Guard) -> RhaiScope<'static> {
         let mut scope = RhaiScope::new();
         let [order, payment, shipment, actor, input] = guard.reads;
+        let facts =
+            |view: fn(Arc<OrderFacts>) -> Dynamic| self.order.clone().map_or(Dynamic::UNIT, view);
         if order {
-            scope.push_constant("order", OrderView(self.order.clone()));
+            scope.push_constant_dynamic("order", facts(|f| Dynamic::from(OrderView(f))));
         }
         if payment {
-            scope.push_constant("payment", PaymentView(self.order.clone()));
+            scope.push_constant_dynamic("payment", facts(|f| Dynamic::from(PaymentView(f))));
         }
         if shipment {
             let view = self
@@ -427,18 +395,12 @@ impl Views<'_> {
 /// The tags of every shipment-scoped state `shipment` is in.
 pub fn shipment_tags<'w>(
     workflow: &'w Workflow,
-    shipment: &Shipment,
+    shipment: &'w Shipment,
 ) -> impl Iterator<Item = &'w str> {
-    let states: Vec<(&'w crate::compiled::Machine, String)> = workflow
+    workflow
         .machines_of(Scope::Shipment)
-        .filter_map(|m| shipment.states.get(&m.name).map(|s| (m, s.clone())))
-        .collect();
-    states.into_iter().flat_map(|(m, state)| {
-        m.states
-            .get(&state)
-            .map(|s| s.tags.iter().map(String::as_str).collect::<Vec<_>>())
-            .unwrap_or_default()
-    })
+        .filter_map(|m| m.states.get(shipment.states.get(&m.name)?))
+        .flat_map(|s| s.tags.iter().map(String::as_str))
 }
 
 /// The tags of every payment-scoped state `payment` is in.
