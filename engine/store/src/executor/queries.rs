@@ -88,20 +88,23 @@ impl Executor {
 
     /// The notifications waiting in the outbox, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
-        self.store
-            .scan(keys::OUTBOX)?
-            .iter()
-            .map(|(_, bytes)| codec::outbox::decode_entry(bytes, "an outbox entry"))
-            .collect()
+        Self::entries(self.store.scan(keys::OUTBOX)?)
     }
 
     /// At most `limit` outbox entries with an id above `after`, oldest first: what a consumer
     /// that has handled everything up to `after` gets next.
     pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>> {
-        self.store
-            .scan_page(keys::OUTBOX, Some(&keys::outbox(after)), limit)?
+        Self::entries(
+            self.store
+                .scan_page(keys::OUTBOX, Some(&keys::outbox(after)), limit)?,
+        )
+    }
+
+    /// Outbox entries as stored, decoded.
+    fn entries(pairs: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<OutboxEntry>> {
+        pairs
             .iter()
-            .map(|(_, bytes)| codec::decode(bytes, "an outbox entry"))
+            .map(|(_, bytes)| codec::outbox::decode_entry(bytes, "an outbox entry"))
             .collect()
     }
 
