@@ -71,17 +71,7 @@ impl Store {
     }
 
     pub fn command(&self) -> Command {
-        let mut cmd = waybill();
-        cmd.current_dir(self.dir.path())
-            .arg("--data")
-            .arg(self.data());
-        if let Some(rules) = &self.rules {
-            cmd.arg("--rules").arg(rules);
-        }
-        if let Some(config) = &self.carrier_config {
-            cmd.arg("--carrier-config").arg(config);
-        }
-        cmd
+        Command::from_std(self.process())
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

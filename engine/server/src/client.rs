@@ -75,11 +75,7 @@ impl Remote {
             .read_to_string()
             .map_err(|e| remote(e.to_string()))?;
         if !status.is_success() {
-            let detail = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
-                .unwrap_or(text);
-            return Err(remote(format!("{status}: {detail}")));
+            return Err(remote(format!("{status}: {}", detail(text))));
         }
         serde_json::from_str(&text).map_err(|e| remote(format!("not replies: {e}")))
     }
@@ -137,12 +133,8 @@ impl Remote {
             .read_to_string()
             .map_err(|e| remote(e.to_string()))?;
         if !(200..300).contains(&status) {
-            let detail = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
-                .unwrap_or(body);
             let reply = Reply {
-                error: Some(detail),
+                error: Some(detail(body)),
                 kind: Some(waybill_engine::status::kind_of_status(status)),
                 ..Reply::error("get", &waybill_engine::store::Error::Storage(String::new()))
             };
@@ -150,6 +142,14 @@ impl Remote {
         }
         serde_json::from_str(&body).map_err(|e| remote(format!("not what was asked for: {e}")))
     }
+}
+
+/// The `detail` of a problem document, or the whole answer when it is not one.
+fn detail(answer: String) -> String {
+    serde_json::from_str::<serde_json::Value>(&answer)
+        .ok()
+        .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
+        .unwrap_or(answer)
 }
 
 /// One path segment, percent-encoded: an id typed by a user can't reach another route.

@@ -62,6 +62,47 @@ pub async fn run(
     }
 }
 
+/// What an event route fires: an event, or the transition into a state.
+pub enum Fire {
+    /// `POST .../events/{event}`.
+    Event(String),
+    /// `POST .../to/{state}`.
+    To(String),
+}
+
+/// What an event route takes.
+#[derive(Debug, Default, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FireBody {
+    /// The transition's inputs, by name.
+    #[serde(default)]
+    pub input: waybill_engine::Input,
+}
+
+/// Fires `fire` on `entity` for `caller`: the event routes of orders, shipments and payments.
+pub async fn fire(
+    state: &AppState,
+    caller: &Caller,
+    entity: waybill_engine::EntityRef,
+    fire: Fire,
+    input: waybill_engine::Input,
+) -> Result<Answer<Reply>, Problem> {
+    use waybill_engine::EntityRef;
+    let command = match (entity, fire) {
+        (EntityRef::Order(id), Fire::Event(event)) => Command::OrderFire { id, event, input },
+        (EntityRef::Order(id), Fire::To(to)) => Command::OrderFireTo { id, to, input },
+        (EntityRef::Shipment(id), Fire::Event(event)) => Command::ShipmentFire { id, event, input },
+        (EntityRef::Shipment(id), Fire::To(to)) => Command::ShipmentFireTo { id, to, input },
+        (EntityRef::Payment(id), Fire::Event(event)) => Command::PaymentFire { id, event, input },
+        (entity, _) => {
+            return Err(Problem::bad_request(format!(
+                "{entity} has no route that fires into a state"
+            )))
+        }
+    };
+    run(state, caller, command, false).await
+}
+
 /// Runs a read on the store's owner.
 pub async fn read<T: Send + 'static>(
     state: &AppState,

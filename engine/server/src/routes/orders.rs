@@ -1,7 +1,7 @@
 //! `/v1/orders`: orders, their events, notes, history and `can`, and what is made under one
 //! order (shipments, payments, splits).
 
-use super::{read, run, Answer, Body, Query, Shared};
+use super::{read, run, Answer, Body, Fire, FireBody, Query, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with, put_with};
@@ -14,9 +14,7 @@ use std::sync::Arc;
 use waybill_engine::command::{Command, OrderQuery, OrderSort, Reply};
 use waybill_engine::model::{Customer, NewPayment, OrderKind};
 use waybill_engine::store::HistoryRecord;
-use waybill_engine::{
-    Actor, EntityRef, Error, EventCheck, Input, NewShipment, OrderAggregate, OrderSpec,
-};
+use waybill_engine::{Actor, EntityRef, Error, EventCheck, NewShipment, OrderAggregate, OrderSpec};
 
 /// The routes under `/v1/orders`.
 pub fn routes() -> ApiRouter<Arc<crate::state::AppState>> {
@@ -237,27 +235,14 @@ async fn edit(
     run(&state, &caller, command, false).await
 }
 
-/// What an event takes.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FireBody {
-    /// The transition's inputs, by name.
-    #[serde(default)]
-    pub input: Input,
-}
-
 async fn fire(
     state: Shared,
     caller: Caller,
     Path((id, event)): Path<(String, String)>,
     Body(body): Body<FireBody>,
 ) -> Result<Answer<Reply>, Problem> {
-    let command = Command::OrderFire {
-        id,
-        event,
-        input: body.input,
-    };
-    run(&state, &caller, command, false).await
+    let entity = EntityRef::Order(id);
+    super::fire(&state, &caller, entity, Fire::Event(event), body.input).await
 }
 
 async fn fire_to(
@@ -266,12 +251,8 @@ async fn fire_to(
     Path((id, to)): Path<(String, String)>,
     Body(body): Body<FireBody>,
 ) -> Result<Answer<Reply>, Problem> {
-    let command = Command::OrderFireTo {
-        id,
-        to,
-        input: body.input,
-    };
-    run(&state, &caller, command, false).await
+    let entity = EntityRef::Order(id);
+    super::fire(&state, &caller, entity, Fire::To(to), body.input).await
 }
 
 async fn can(

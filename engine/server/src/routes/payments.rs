@@ -1,7 +1,6 @@
 //! `/v1/payments`: one payment and its events.
 
-use super::orders::FireBody;
-use super::{read, run, Answer, Body, Shared};
+use super::{read, Answer, Body, Fire, FireBody, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with};
@@ -10,8 +9,9 @@ use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::sync::Arc;
-use waybill_engine::command::{Command, Reply};
+use waybill_engine::command::Reply;
 use waybill_engine::model::Payment;
+use waybill_engine::EntityRef;
 
 /// The routes under `/v1/payments`.
 pub fn routes() -> ApiRouter<Arc<crate::state::AppState>> {
@@ -57,10 +57,6 @@ async fn fire(
     Path((id, event)): Path<(String, String)>,
     Body(body): Body<FireBody>,
 ) -> Result<Answer<Reply>, Problem> {
-    let command = Command::PaymentFire {
-        id,
-        event,
-        input: body.input,
-    };
-    run(&state, &caller, command, false).await
+    let entity = EntityRef::Payment(id);
+    super::fire(&state, &caller, entity, Fire::Event(event), body.input).await
 }

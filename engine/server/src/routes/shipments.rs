@@ -1,7 +1,7 @@
 //! `/v1/shipments`: one shipment, its events, edits, rates and labels, and the shipment list.
 
-use super::orders::{checks, FireBody};
-use super::{read, run, Answer, Body, Query, Shared};
+use super::orders::checks;
+use super::{read, run, Answer, Body, Fire, FireBody, Query, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with};
@@ -213,12 +213,8 @@ async fn fire(
     Path((id, event)): Path<(String, String)>,
     Body(body): Body<FireBody>,
 ) -> Result<Answer<Reply>, Problem> {
-    let command = Command::ShipmentFire {
-        id,
-        event,
-        input: body.input,
-    };
-    run(&state, &caller, command, false).await
+    let entity = EntityRef::Shipment(id);
+    super::fire(&state, &caller, entity, Fire::Event(event), body.input).await
 }
 
 async fn fire_to(
@@ -227,12 +223,8 @@ async fn fire_to(
     Path((id, to)): Path<(String, String)>,
     Body(body): Body<FireBody>,
 ) -> Result<Answer<Reply>, Problem> {
-    let command = Command::ShipmentFireTo {
-        id,
-        to,
-        input: body.input,
-    };
-    run(&state, &caller, command, false).await
+    let entity = EntityRef::Shipment(id);
+    super::fire(&state, &caller, entity, Fire::To(to), body.input).await
 }
 
 async fn can(
