@@ -21,6 +21,15 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<()> {
                 })?,
         ),
     };
+    let read_timeout = std::time::Duration::try_from_secs_f64(args.read_timeout)
+        .ok()
+        .filter(|d| d.as_millis() >= 100)
+        .ok_or_else(|| {
+            waybill_engine::Error::bad_input(format!(
+                "--read-timeout {} must be a number of seconds from 0.1",
+                args.read_timeout
+            ))
+        })?;
     let exec = open::executor(cli)?;
     let config = waybill_server::Config {
         listen: args.listen.clone(),
@@ -28,6 +37,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<()> {
         tokens: tokens_path(cli, args.tokens.as_deref()),
         group_max: args.group_max,
         poll_every,
+        read_timeout,
     };
     let json = cli.json;
     waybill_server::serve(config, exec, |url| {

@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// transit (`carrier poll`), as role `carrier`.
     #[arg(long, value_name = "SECONDS")]
     pub poll_every: Option<f64>,
+    /// How long a client may take to send a request's headers, and then its body; a slower one
+    /// is disconnected (or answered 408).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub read_timeout: f64,
 }
 
 /// `waybill token ...`: the API tokens of `waybill serve`.

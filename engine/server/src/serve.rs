@@ -32,6 +32,10 @@ pub struct Config {
     pub group_max: usize,
     /// Run `carrier.poll` this often (carriers without webhooks), as role `carrier`.
     pub poll_every: Option<std::time::Duration>,
+    /// How long a client may take to send a request's headers, and then its body; a slower
+    /// client is disconnected, or answered 408. (Handling is not bounded by it: a command sent
+    /// to the owner is answered when it is durable, as it would be applied anyway.)
+    pub read_timeout: std::time::Duration,
 }
 
 /// Serves `exec` until SIGTERM or Ctrl-C. `ready` is told the base URL once requests are
@@ -68,6 +72,7 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
         tokens: Mutex::new(watched),
         local_sha256: tokens::hash(&local),
         stopping,
+        read_timeout: config.read_timeout,
     });
     let app = router(state.clone());
     let discovery = Discovery {
@@ -80,21 +85,19 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
         tokio::spawn(poll(state.clone(), every));
     }
     ready(&url);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = signal() => {}
-                _ = failed.notified() => {}
-            }
-            let _ = stop.send(true);
-        })
-        .await;
+    let shutdown = async move {
+        tokio::select! {
+            _ = signal() => {}
+            _ = failed.notified() => {}
+        }
+        let _ = stop.send(true);
+    };
+    accept(listener, app, config.read_timeout, shutdown).await;
     let failed = state.owner.has_failed();
     drop(state);
     // Every request has been answered; the owner ends once the last handle to it is gone.
     running.join();
     discovery.remove(&config.data);
-    served.map_err(|e| Error::Io(format!("the server failed: {e}")))?;
     if failed {
         return Err(Error::Io(
             "the store could not be written, so the server stopped; what it acknowledged is on disk"
@@ -102,6 +105,46 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
         ));
     }
     Ok(())
+}
+
+/// Serves connections from `listener` until `shutdown`, then stops accepting and waits for the
+/// connections open to finish what they are doing (idle ones are closed). hyper serves each
+/// connection with a timer, so a client that takes longer than `timeout` to send its headers
+/// is disconnected (slowloris); the body extractors (`routes::RawBody`) bound the body's.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    timeout: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Every route, the OpenAPI document at `/v1/openapi.json`, and a problem for any other path.

@@ -16,6 +16,8 @@ pub struct AppState {
     pub local_sha256: String,
     /// Turns true when the server starts stopping: long polls answer at once.
     pub stopping: watch::Receiver<bool>,
+    /// How long a request's body may take to arrive.
+    pub read_timeout: std::time::Duration,
 }
 
 impl AppState {

@@ -188,3 +188,44 @@ fn bad_requests_are_problems_and_leave_the_store_as_it_was() {
     // Refusals are history; nothing here is one, so nothing at all was written.
     assert_eq!(before, after, "a bad request wrote something");
 }
+
+#[test]
+fn a_client_that_sends_slowly_is_cut_off_and_others_are_served() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let s = Store::new();
+    let t = s.token("shop", "backoffice");
+    let server = s.serve_with(&["--read-timeout", "0.5"]);
+    let addr = server.url.strip_prefix("http://").unwrap().to_string();
+    // Headers that never end (slowloris): the connection is closed after the timeout.
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"POST /v1/orders HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
+        .unwrap();
+    // A body that never comes: 408.
+    let mut trickle = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /v1/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+    );
+    trickle.write_all(head.as_bytes()).unwrap();
+    // Meanwhile the server answers others.
+    let a = server.get(Some(&t), "/v1/locations");
+    assert_eq!(a.status, 200, "{a:?}");
+    let started = Instant::now();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = slow.read_to_end(&mut answer);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the slow client was not cut off"
+    );
+    trickle
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = trickle.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("the body took more than 0.5 s"), "{answer}");
+    let err = s.fails(2, &["serve", "--read-timeout", "0"]);
+    assert!(err.contains("--read-timeout 0"), "{err}");
+}

@@ -2,12 +2,11 @@
 //! raw body, checks the signature with the carrier's configured secret, and says which events
 //! it carries; a webhook the adapter rejects writes nothing.
 
-use super::{run, Answer, Shared};
+use super::{run, Answer, RawBody, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::post_with;
 use aide::axum::ApiRouter;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use std::collections::BTreeMap;
@@ -30,7 +29,7 @@ async fn webhook(
     caller: Caller,
     Path(carrier): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Answer<Reply>, Problem> {
     let body = String::from_utf8(body.to_vec())
         .map_err(|e| Problem::bad_request(format!("the webhook body is not UTF-8 text: {e}")))?;

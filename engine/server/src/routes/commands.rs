@@ -2,12 +2,11 @@
 //! with its reply and line number, as `apply` prints them. A line's `as` is checked against the
 //! caller's role by the rules' `act_as:`, as `apply` checks it against `--as`.
 
-use super::{Answer, Shared};
+use super::{Answer, RawBody, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::post_with;
 use aide::axum::ApiRouter;
-use axum::body::Bytes;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::sync::Arc;
@@ -41,7 +40,7 @@ pub struct LineReply {
 async fn commands(
     state: Shared,
     caller: Caller,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Answer<Vec<LineReply>>, Problem> {
     if body.len() > MAX_INPUT_BYTES {
         return Err(Problem::bad_request(format!(

@@ -175,9 +175,7 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
                 )));
             }
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| Problem::bad_request(format!("cannot read the body: {e}")))?;
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
         if bytes.len() > MAX_INPUT_BYTES {
             return Err(Problem::bad_request(format!(
                 "the body is {} bytes; at most {MAX_INPUT_BYTES} are read",
@@ -198,6 +196,37 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
 impl<T: JsonSchema> OperationInput for Body<T> {
     fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
         Json::<T>::operation_input(ctx, operation)
+    }
+}
+
+/// A request's body as bytes, read within the server's read timeout (a body that trickles in
+/// is a 408 problem) and the 16 MiB limit.
+pub struct RawBody(pub axum::body::Bytes);
+
+impl FromRequest<Arc<AppState>> for RawBody {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<RawBody, Problem> {
+        let timeout = state.read_timeout;
+        let read = axum::body::Bytes::from_request(req, state);
+        match tokio::time::timeout(timeout, read).await {
+            Ok(Ok(bytes)) => Ok(RawBody(bytes)),
+            Ok(Err(e)) => Err(Problem::bad_request(format!("cannot read the body: {e}"))),
+            Err(_) => {
+                let mut problem = Problem::bad_request(format!(
+                    "the body took more than {} s to arrive",
+                    timeout.as_secs_f64()
+                ));
+                problem.status = 408;
+                Err(problem)
+            }
+        }
+    }
+}
+
+impl OperationInput for RawBody {
+    fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
+        axum::body::Bytes::operation_input(ctx, operation)
     }
 }
 
