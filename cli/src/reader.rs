@@ -166,11 +166,10 @@ impl Reader {
                 .into_iter()
                 .find(|l| l.id == id)
                 .ok_or_else(|| {
-                    waybill_engine::workflow::Error::NotFound {
-                        message: format!("location `{id}` not found"),
-                        help: None,
-                    }
-                    .into()
+                    waybill_engine::Error::of_kind(
+                        waybill_engine::Kind::NotFound,
+                        format!("location `{id}` not found"),
+                    )
                 }),
         }
     }

@@ -12,6 +12,15 @@ pub enum Error {
     /// From the split bench.
     #[error(transparent)]
     Bench(#[from] waybill_bench::Error),
+    /// A failure of a given kind that no engine crate made: what a `waybill serve` answered a
+    /// client with, or a fault of the server's own files, so it keeps its exit code.
+    #[error("{message}")]
+    Other {
+        /// Its kind.
+        kind: Kind,
+        /// What went wrong and where.
+        message: String,
+    },
 }
 
 impl Error {
@@ -20,11 +29,20 @@ impl Error {
         waybill_store::Error::Storage(message.into()).into()
     }
 
+    /// A failure of `kind` saying `message` (see [`Error::Other`]).
+    pub fn of_kind(kind: Kind, message: impl Into<String>) -> Error {
+        Error::Other {
+            kind,
+            message: message.into(),
+        }
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> Kind {
         match self {
             Error::Store(e) => e.kind(),
             Error::Bench(e) => e.kind(),
+            Error::Other { kind, .. } => *kind,
         }
     }
 
@@ -33,7 +51,7 @@ impl Error {
         match self {
             Error::Store(e) => e.domain(),
             Error::Bench(waybill_bench::Error::Workflow(e)) => Some(e),
-            Error::Bench(_) => None,
+            Error::Bench(_) | Error::Other { .. } => None,
         }
     }
 

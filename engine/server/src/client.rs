@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 use waybill_engine::command::{Reply, Request, Status};
-use waybill_engine::{BadInput, Kind};
+use waybill_engine::Kind;
 
 /// A server that owns a data folder.
 pub struct Remote {
@@ -133,12 +133,11 @@ impl Remote {
             .read_to_string()
             .map_err(|e| remote(e.to_string()))?;
         if !(200..300).contains(&status) {
-            let reply = Reply {
-                error: Some(detail(body)),
-                kind: Some(waybill_engine::status::kind_of_status(status)),
-                ..Reply::error("get", &waybill_engine::store::Error::Storage(String::new()))
-            };
-            return Err(answered(&reply));
+            let kind = waybill_engine::status::kind_of_status(status);
+            return Err(Error::Engine(waybill_engine::Error::of_kind(
+                kind,
+                detail(body),
+            )));
         }
         serde_json::from_str(&body).map_err(|e| remote(format!("not what was asked for: {e}")))
     }
@@ -161,16 +160,8 @@ pub fn segment(text: &str) -> String {
 /// the CLI had run the command itself.
 fn answered(reply: &Reply) -> Error {
     let message = reply.error.clone().unwrap_or_default();
-    let err = match reply.kind {
-        Some(Kind::NotFound) => {
-            waybill_engine::Error::from(waybill_engine::workflow::Error::NotFound {
-                message,
-                help: None,
-            })
-        }
-        Some(Kind::Storage) => waybill_engine::Error::storage(message),
-        Some(Kind::Workflow) => waybill_engine::workflow::Error::Workflow(message).into(),
-        _ => waybill_engine::Error::bad_input(message),
-    };
-    Error::Engine(err)
+    Error::Engine(waybill_engine::Error::of_kind(
+        reply.kind.unwrap_or(Kind::BadInput),
+        message,
+    ))
 }

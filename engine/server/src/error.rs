@@ -53,18 +53,9 @@ impl Error {
     /// The same failure as an engine error of the same kind, for callers (the CLI) whose
     /// errors are the engine's: the exit code stays the kind's.
     pub fn into_engine(self) -> waybill_engine::Error {
-        use waybill_engine::BadInput;
         match self {
             Error::Engine(e) => e,
-            Error::BadInput(message) => waybill_engine::Error::bad_input(message),
-            Error::NotFound(message) => waybill_engine::workflow::Error::NotFound {
-                message,
-                help: None,
-            }
-            .into(),
-            other @ (Error::Io(_) | Error::Remote { .. }) => {
-                waybill_engine::Error::storage(other.to_string())
-            }
+            other => waybill_engine::Error::of_kind(other.kind(), other.to_string()),
         }
     }
 }

@@ -69,7 +69,7 @@ fn a_role_the_rules_refuse_is_403_and_the_history_names_the_token() {
     assert_eq!(a.status, 201, "{a:?}");
     // The rules' own refusal is 409, with its reasons.
     let a = server.post(&t, "/v1/orders/ORD-1/events/ship_all", json!({}));
-    assert!(a.status == 400 || a.status == 409, "{a:?}");
+    problem(&a, 400, "ship_all");
     let a = server.post(&t, "/v1/orders/ORD-1/events/complete", json!({}));
     problem(&a, 409, "");
     assert!(a.body["refusal"]["blockers"].as_array().is_some(), "{a:?}");
@@ -116,4 +116,27 @@ fn an_idempotency_key_replays_the_first_reply_and_refuses_another_request() {
         .filter(|h| h["event"].as_str().unwrap_or("").contains("create"))
         .count();
     assert!(creates <= 1, "{history}");
+}
+
+#[test]
+fn a_broken_tokens_file_or_listen_address_is_named_and_nothing_starts() {
+    let s = Store::new();
+    s.ok(&["location", "add", "ams", "--country", "NL"]);
+    let before = s.dump_text();
+    std::fs::write(s.data().join("tokens.json"), "{not json").unwrap();
+    let err = s.fails(2, &["token", "list"]);
+    assert!(err.contains("tokens.json is not a tokens file"), "{err}");
+    let err = s.fails(2, &["token", "add", "shop", "--role", "backoffice"]);
+    assert!(err.contains("tokens.json is not a tokens file"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(s.data().join("tokens.json")).unwrap(),
+        "{not json"
+    );
+    let err = s.fails(2, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(err.contains("tokens.json is not a tokens file"), "{err}");
+    std::fs::remove_file(s.data().join("tokens.json")).unwrap();
+    let err = s.fails(2, &["serve", "--listen", "nowhere:99999"]);
+    assert!(err.contains("cannot listen on nowhere:99999"), "{err}");
+    assert!(!s.data().join("serve.json").exists());
+    assert_eq!(before, s.dump_text());
 }

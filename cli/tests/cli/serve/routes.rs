@@ -188,7 +188,7 @@ fn an_order_goes_from_checkout_to_delivery_over_http() {
 
     // A fire into a state and an order cancel, refused once delivered.
     let a = server.post(t, "/v1/orders/ORD-1/to/canceled", json!({}));
-    assert!(a.status == 409 || a.status == 400, "{a:?}");
+    problem(&a, 400, "order=canceled");
     drop(server);
     assert_eq!(s.state("ORD-1", "fulfillment"), "delivered");
 }
@@ -292,6 +292,28 @@ fn a_signed_webhook_over_http_moves_the_shipment_and_a_bad_signature_is_401_writ
         &[(name, value.trim())],
     );
     problem(&a, 401, "");
+    drop(server);
+    assert_eq!(before, s.dump_text(), "a refused webhook wrote something");
+    // A CLI beside the server is refused the same way, with the CLI's exit code.
+    let server = s.serve();
+    let file = s.file("hook.json", &body);
+    let out = s.expect(
+        &[
+            "--wait",
+            "0",
+            "carrier",
+            "webhook",
+            "sendcloud",
+            &file,
+            "--header",
+            &format!("{name}: 00ff"),
+        ],
+        4,
+    );
+    assert!(
+        crate::util::stderr(&out).contains("unauthorized"),
+        "{out:?}"
+    );
     drop(server);
     assert_eq!(before, s.dump_text(), "a refused webhook wrote something");
     // The right one moves the shipment.

@@ -211,7 +211,14 @@ impl FromRequest<Arc<AppState>> for RawBody {
         let read = axum::body::Bytes::from_request(req, state);
         match tokio::time::timeout(timeout, read).await {
             Ok(Ok(bytes)) => Ok(RawBody(bytes)),
-            Ok(Err(e)) => Err(Problem::bad_request(format!("cannot read the body: {e}"))),
+            Ok(Err(e)) => {
+                // 413 for a body over the limit, 400 for one that breaks off.
+                let mut problem = Problem::bad_request(format!(
+                    "cannot read the body: {e} (at most {MAX_INPUT_BYTES} bytes are read)"
+                ));
+                problem.status = e.status().as_u16();
+                Err(problem)
+            }
             Err(_) => {
                 let mut problem = Problem::bad_request(format!(
                     "the body took more than {} s to arrive",
