@@ -71,13 +71,8 @@ impl Reader {
     pub fn can(&self, cli: &Cli, entity: &EntityRef) -> Result<Vec<EventCheck>> {
         match self {
             Reader::Local(exec) => {
-                let agg = match entity {
-                    EntityRef::Shipment(id) => exec.shipment(id)?.0,
-                    EntityRef::Payment(id) => exec.payment(id)?.0,
-                    EntityRef::Order(id) | EntityRef::System(id) => exec.order(id)?,
-                };
                 let actor = crate::load::actor(cli, exec.lifecycle())?;
-                Ok(exec.lifecycle().can(&agg, entity, &actor)?)
+                Ok(exec.can(entity, &actor)?)
             }
             Reader::Remote(r) => {
                 let path = match entity {

@@ -39,18 +39,14 @@ pub struct Tokens {
 
 /// The hex SHA-256 of a token as kept in the file.
 pub fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// A new random token: `wb_` and 32 bytes from the operating system's generator, in hex.
 pub fn generate() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(format!("no random bytes: {e}")))?;
-    Ok(format!("wb_{}", hex(&bytes)))
+    Ok(format!("wb_{}", hex::encode(bytes)))
 }
 
 impl Tokens {

@@ -284,10 +284,7 @@ impl Request {
     /// depend on field order) with the role it runs as. It depends on the command's content
     /// only, so it stays the same across upgrades that keep the command format.
     pub fn fingerprint(&self, role: &str) -> String {
-        self.digest(role)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(self.digest(role))
     }
 
     /// The first 16 bytes of [`Request::fingerprint`], as the idempotency record keeps them.

@@ -278,16 +278,11 @@ pub async fn checks(
             .clone()
             .unwrap_or_else(|| lifecycle.workflow().default_role().to_string());
         lifecycle.check_user_role(&role)?;
-        let agg = match &entity {
-            EntityRef::Shipment(id) => exec.shipment(id)?.0,
-            EntityRef::Payment(id) => exec.payment(id)?.0,
-            EntityRef::Order(id) | EntityRef::System(id) => exec.order(id)?,
-        };
         let actor = Actor {
             name: Some(caller.name),
             ..Actor::role(&role)
         };
-        Ok(exec.lifecycle().can(&agg, &entity, &actor)?)
+        Ok(exec.can(&entity, &actor)?)
     })
     .await
 }

@@ -42,7 +42,10 @@ impl Executor {
     }
 
     /// The order aggregate `entity` belongs to, or a "not found" error.
-    fn aggregate_of(&self, entity: &EntityRef) -> Result<waybill_workflow::model::OrderAggregate> {
+    pub(super) fn aggregate_of(
+        &self,
+        entity: &EntityRef,
+    ) -> Result<waybill_workflow::model::OrderAggregate> {
         match entity {
             EntityRef::Shipment(id) => Ok(self.shipment(id)?.0),
             EntityRef::Payment(id) => Ok(self.payment(id)?.0),

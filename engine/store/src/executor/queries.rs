@@ -91,6 +91,16 @@ impl Executor {
         Self::entries(self.store.scan(keys::OUTBOX)?)
     }
 
+    /// Which events of `entity`'s machines `actor` can fire now, and why not the others.
+    pub fn can(
+        &self,
+        entity: &waybill_workflow::model::EntityRef,
+        actor: &waybill_workflow::Actor,
+    ) -> Result<Vec<waybill_workflow::EventCheck>> {
+        let agg = self.aggregate_of(entity)?;
+        Ok(self.lifecycle.can(&agg, entity, actor)?)
+    }
+
     /// At most `limit` outbox entries with an id above `after`, oldest first: what a consumer
     /// that has handled everything up to `after` gets next.
     pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>> {
