@@ -53,6 +53,8 @@ fn the_tokens_file_keeps_hashes_only_and_no_token_holds_system() {
     assert!(err.contains("token name"), "{err}");
     let err = s.fails(2, &["token", "revoke", "nobody"]);
     assert!(err.contains("no token named `nobody`"), "{err}");
+    let now = std::fs::read_to_string(s.data().join("tokens.json")).unwrap();
+    assert_eq!(now, file, "a refused token command changed the tokens file");
     let list = s.json(&["token", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["name"], "shop");
