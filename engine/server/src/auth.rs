@@ -53,8 +53,10 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Pro
 
 /// The `token=` of a carrier webhook's URL (`/v1/carriers/ID/webhook?token=TOKEN`), for
 /// carriers whose dashboards take a URL but no header.
+/// The route must be that one exactly: `/v1/orders/webhook` names an order, not a carrier.
 fn webhook_token(parts: &Parts) -> Option<&str> {
-    if !parts.uri.path().ends_with("/webhook") {
+    let segments: Vec<&str> = parts.uri.path().split('/').collect();
+    if !matches!(segments.as_slice(), ["", "v1", "carriers", id, "webhook"] if !id.is_empty()) {
         return None;
     }
     parts
