@@ -29,3 +29,32 @@ fn a_query_token_is_taken_on_the_carrier_webhook_route_only_not_on_paths_ending_
     assert_eq!(code, Some(0));
     assert_eq!(before, s.dump_text(), "a refused request wrote something");
 }
+
+#[test]
+fn the_local_token_can_not_read_as_system_nor_can_the_cli_beside_the_server() {
+    let (s, server, t) = shop();
+    let a = server.post(&t, "/v1/orders", order("ORD-1"));
+    assert_eq!(a.status, 201, "{a:?}");
+    let file = std::fs::read_to_string(s.data().join("serve.json")).unwrap();
+    let local: Value = serde_json::from_str(&file).unwrap();
+    let local = local["token"].as_str().unwrap();
+    let role = [("x-waybill-role", "system")];
+    for path in ["/v1/orders/ORD-1", "/v1/orders/ORD-1/history", "/v1/stock"] {
+        let a = server.send("GET", Some(local), path, "", &role);
+        problem(&a, 400, "no user can act as it");
+    }
+    // An API token's role is its own: the header is ignored.
+    let a = server.send("GET", Some(&t), "/v1/orders/ORD-1", "", &role);
+    assert_eq!(a.status, 200, "{a:?}");
+    // The CLI says what it says without a server.
+    for args in [
+        ["--as", "system", "order", "show", "ORD-1"].as_slice(),
+        &["--as", "system", "stock", "show"],
+    ] {
+        let err = s.fails(2, args);
+        assert!(err.contains("no user can act as it"), "{err}");
+    }
+    drop(server);
+    let err = s.fails(2, &["--as", "system", "order", "show", "ORD-1"]);
+    assert!(err.contains("no user can act as it"), "{err}");
+}
