@@ -182,6 +182,18 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
         problem.title = "not found".into();
         problem
     })
+    .method_not_allowed_fallback(
+        |method: axum::http::Method, uri: axum::http::Uri| async move {
+            let mut problem = Problem::bad_request(format!(
+                "{method} is not a method of {}; GET /v1/openapi.json lists each route's",
+                uri.path()
+            ));
+            problem.status = 405;
+            problem.kind = "urn:waybill:method-not-allowed".into();
+            problem.title = "method not allowed".into();
+            problem
+        },
+    )
     .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES + 1))
     .with_state(state)
 }

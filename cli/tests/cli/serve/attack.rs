@@ -58,3 +58,36 @@ fn the_local_token_can_not_read_as_system_nor_can_the_cli_beside_the_server() {
     let err = s.fails(2, &["--as", "system", "order", "show", "ORD-1"]);
     assert!(err.contains("no user can act as it"), "{err}");
 }
+
+#[test]
+fn a_path_segment_that_does_not_parse_or_a_method_not_taken_is_a_problem_document() {
+    let (s, server, t) = shop();
+    let a = server.post(&t, "/v1/orders", order("ORD-1"));
+    assert_eq!(a.status, 201, "{a:?}");
+    drop(server);
+    let before = s.dump_text();
+    let server = s.serve();
+    let t = Some(t.as_str());
+    let note = json!({"text": "x"}).to_string();
+    let cases = [
+        ("POST", "/v1/outbox/abc/ack", "", "`abc`"),
+        ("POST", "/v1/outbox/-1/ack", "", "`-1`"),
+        ("GET", "/v1/orders/%FF", "", "UTF-8"),
+        (
+            "PUT",
+            "/v1/orders/ORD-1/notes/99999999999",
+            note.as_str(),
+            "`99999999999`",
+        ),
+    ];
+    for (method, path, body, detail) in cases {
+        let a = server.send(method, t, path, body, &[]);
+        problem(&a, 400, detail);
+    }
+    // A method a route does not take is a problem too.
+    let a = server.send("DELETE", t, "/v1/outbox", "", &[]);
+    problem(&a, 405, "DELETE is not a method of /v1/outbox");
+    let (code, _) = server.stop();
+    assert_eq!(code, Some(0));
+    assert_eq!(before, s.dump_text(), "a refused request wrote something");
+}

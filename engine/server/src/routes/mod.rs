@@ -252,3 +252,29 @@ impl<T: JsonSchema> OperationInput for Query<T> {
         axum::extract::Query::<T>::operation_input(ctx, operation)
     }
 }
+
+/// Path parameters; one that does not parse (not UTF-8 once decoded, not a number of the
+/// route's range) is a 400 problem, as a malformed query string is.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Path<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Path<T>, Problem> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e| {
+                Problem::bad_request(format!("the path {}: {}", parts.uri.path(), e.body_text()))
+            })
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Path<T> {
+    fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
+        axum::extract::Path::<T>::operation_input(ctx, operation)
+    }
+}
