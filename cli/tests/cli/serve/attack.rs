@@ -91,3 +91,26 @@ fn a_path_segment_that_does_not_parse_or_a_method_not_taken_is_a_problem_documen
     assert_eq!(code, Some(0));
     assert_eq!(before, s.dump_text(), "a refused request wrote something");
 }
+
+#[test]
+fn a_json_body_is_known_by_its_media_type_not_by_a_prefix() {
+    let (_s, server, t) = shop();
+    let t = Some(t.as_str());
+    let body = order("ORD-1").to_string();
+    let a = server.send(
+        "POST",
+        t,
+        "/v1/orders",
+        &body,
+        &[("content-type", "application/jsonx")],
+    );
+    problem(&a, 400, "application/jsonx");
+    let a = server.send(
+        "POST",
+        t,
+        "/v1/orders",
+        &body,
+        &[("content-type", "Application/JSON; charset=utf-8")],
+    );
+    assert_eq!(a.status, 201, "{a:?}");
+}

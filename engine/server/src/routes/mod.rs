@@ -169,7 +169,9 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Body<T>, Problem> {
         if let Some(kind) = req.headers().get(header::CONTENT_TYPE) {
             let kind = kind.to_str().unwrap_or("");
-            if !kind.starts_with("application/json") {
+            // A media type's name is case-insensitive and may be followed by parameters.
+            let essence = kind.split(';').next().unwrap_or("").trim();
+            if !essence.eq_ignore_ascii_case("application/json") {
                 return Err(Problem::bad_request(format!(
                     "the body must be application/json, not `{kind}`"
                 )));
