@@ -114,3 +114,25 @@ fn a_json_body_is_known_by_its_media_type_not_by_a_prefix() {
     );
     assert_eq!(a.status, 201, "{a:?}");
 }
+
+#[test]
+fn an_idempotency_key_header_on_commands_is_refused_not_dropped() {
+    let (s, server, t) = shop();
+    let a = server.post(&t, "/v1/orders", order("ORD-1"));
+    assert_eq!(a.status, 201, "{a:?}");
+    drop(server);
+    let before = s.dump_text();
+    let server = s.serve();
+    let line = json!({"op": "order.note", "id": "ORD-1", "text": "hello"}).to_string();
+    let headers = [
+        ("content-type", "application/x-ndjson"),
+        ("idempotency-key", "batch-1"),
+    ];
+    for _ in 0..2 {
+        let a = server.send("POST", Some(&t), "/v1/commands", &line, &headers);
+        problem(&a, 400, "batch-1");
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, Some(0));
+    assert_eq!(before, s.dump_text(), "a refused request wrote something");
+}
