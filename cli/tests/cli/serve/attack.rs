@@ -136,3 +136,33 @@ fn an_idempotency_key_header_on_commands_is_refused_not_dropped() {
     assert_eq!(code, Some(0));
     assert_eq!(before, s.dump_text(), "a refused request wrote something");
 }
+
+#[test]
+fn a_serve_json_of_a_dead_server_whose_port_another_server_took_is_ignored() {
+    // Another store's server now listens where the dead server did.
+    let (_other, server, _) = shop();
+    let s = Store::new();
+    s.ok(&[
+        "location",
+        "add",
+        "ams",
+        "--country",
+        "NL",
+        "--priority",
+        "1",
+    ]);
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let stale = json!({"url": server.url, "pid": pid, "token": "wb_stale"});
+    std::fs::write(s.data().join("serve.json"), stale.to_string()).unwrap();
+    s.ok(&["stock", "set", "ams", "MUG", "6"]);
+    assert_eq!(s.level("ams", "MUG").0, 6);
+    // And a server can start on it.
+    let mine = s.serve();
+    let (code, err) = mine.stop();
+    assert_eq!(code, Some(0), "{err}");
+    // The other store was not touched.
+    let a = server.get(Some("wb_stale"), "/v1/locations");
+    problem(&a, 401, "not one this server knows");
+}
