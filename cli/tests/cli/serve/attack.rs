@@ -166,3 +166,29 @@ fn a_serve_json_of_a_dead_server_whose_port_another_server_took_is_ignored() {
     let a = server.get(Some("wb_stale"), "/v1/locations");
     problem(&a, 401, "not one this server knows");
 }
+
+#[test]
+fn apply_beside_a_server_into_a_closed_pipe_applies_every_line_and_exits_0() {
+    let (s, server, _) = shop();
+    let lines: String = (1..=50)
+        .map(|i| {
+            format!("{{\"op\":\"stock.set\",\"location\":\"ams\",\"sku\":\"MUG\",\"qty\":{i}}}\n")
+        })
+        .collect();
+    let file = s.file("lines.jsonl", &lines);
+    let mut child = s
+        .process()
+        .args(["apply", &file, "--group", "10"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader stops before the first result (`| head -c 0`).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("applied 50 commands"), "{err}");
+    drop(server);
+    assert_eq!(s.level("ams", "MUG").0, 50);
+}
