@@ -192,3 +192,14 @@ fn apply_beside_a_server_into_a_closed_pipe_applies_every_line_and_exits_0() {
     drop(server);
     assert_eq!(s.level("ams", "MUG").0, 50);
 }
+
+#[test]
+fn sigterm_as_soon_as_the_server_says_it_is_ready_stops_it_cleanly() {
+    let s = Store::new();
+    for _ in 0..5 {
+        let server = s.serve();
+        let (code, err) = server.stop();
+        assert_eq!(code, Some(0), "killed by the signal, not stopped: {err}");
+        assert!(!s.data().join("serve.json").exists(), "serve.json left");
+    }
+}
