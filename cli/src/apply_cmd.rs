@@ -162,13 +162,23 @@ impl Target {
             // straight from the reply.
             text.clear();
             serde_json::to_writer(&mut text, &reply).expect("replies serialize to JSON");
-            write!(out, "{{\"line\":{line},")
+            let written = write!(out, "{{\"line\":{line},")
                 .and_then(|()| out.write_all(&text[1..]))
-                .and_then(|()| out.write_all(b"\n"))
-                .map_err(|e| Error::storage(format!("cannot write results: {e}")))?;
+                .and_then(|()| out.write_all(b"\n"));
+            unread(written)?;
         }
-        out.flush()
-            .map_err(|e| Error::storage(format!("cannot write results: {e}")))
+        unread(out.flush())
+    }
+}
+
+/// A write of results: a reader that stopped early (`| head`) is not an error, and the lines
+/// after it are applied all the same.
+fn unread(written: std::io::Result<()>) -> Result<()> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::storage(format!("cannot write results: {e}")))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -55,6 +55,13 @@ struct Polled {
 /// Opens `--data` for reading.
 pub fn open(cli: &Cli) -> Result<Reader> {
     match Remote::find(&cli.data) {
+        Some(_) if cli.role.as_deref() == Some(waybill_engine::SYSTEM_ROLE) => {
+            // As the store itself would: the server's reads take no role.
+            Err(waybill_engine::Error::bad_input(format!(
+                "`{}` is waybill's own role for automatic transitions; no user can act as it",
+                waybill_engine::SYSTEM_ROLE
+            )))
+        }
         Some(remote) => Ok(Reader::Remote(remote)),
         None => Ok(Reader::Local(Box::new(open::executor(cli)?))),
     }

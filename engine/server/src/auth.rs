@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use std::sync::Arc;
 use waybill_engine::command::{Command, Request};
+use waybill_engine::SYSTEM_ROLE;
 
 /// The name the history gives commands sent by a CLI beside the server.
 pub const LOCAL_NAME: &str = "cli";
@@ -53,8 +54,10 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Pro
 
 /// The `token=` of a carrier webhook's URL (`/v1/carriers/ID/webhook?token=TOKEN`), for
 /// carriers whose dashboards take a URL but no header.
+/// The route must be that one exactly: `/v1/orders/webhook` names an order, not a carrier.
 fn webhook_token(parts: &Parts) -> Option<&str> {
-    if !parts.uri.path().ends_with("/webhook") {
+    let segments: Vec<&str> = parts.uri.path().split('/').collect();
+    if !matches!(segments.as_slice(), ["", "v1", "carriers", id, "webhook"] if !id.is_empty()) {
         return None;
     }
     parts
@@ -85,8 +88,15 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         };
         let key = header(headers, "idempotency-key")?.map(String::from);
         if state.is_local(token) {
+            let role = header(headers, "x-waybill-role")?.map(String::from);
+            // Reads do not check the role, so `system` is refused here, for every route.
+            if role.as_deref() == Some(SYSTEM_ROLE) {
+                return Err(Problem::bad_request(format!(
+                    "`{SYSTEM_ROLE}` is waybill's own role for automatic transitions; no user can act as it"
+                )));
+            }
             return Ok(Caller {
-                role: header(headers, "x-waybill-role")?.map(String::from),
+                role,
                 name: LOCAL_NAME.to_string(),
                 key,
             });

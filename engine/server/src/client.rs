@@ -31,6 +31,10 @@ impl Remote {
     /// left by a server that died (nothing listens) is ignored.
     pub fn find(data: &Path) -> Option<Remote> {
         let discovery = Discovery::read(data)?;
+        // A server killed with SIGKILL leaves its file, and its port may since be another's.
+        if !alive(discovery.pid) {
+            return None;
+        }
         let addr: SocketAddr = discovery.url.strip_prefix("http://")?.parse().ok()?;
         TcpStream::connect_timeout(&addr, CONNECT).ok()?;
         let agent = ureq::Agent::config_builder()
@@ -140,6 +144,15 @@ impl Remote {
             )));
         }
         serde_json::from_str(&body).map_err(|e| remote(format!("not what was asked for: {e}")))
+    }
+}
+
+/// Whether process `pid` runs (on Linux, where `/proc` says so; elsewhere assumed).
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 

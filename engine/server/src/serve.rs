@@ -84,10 +84,11 @@ async fn run(config: Config, exec: Executor, ready: impl FnOnce(&str)) -> Result
     if let Some(every) = config.poll_every {
         tokio::spawn(poll(state.clone(), every));
     }
+    let signalled = signals();
     ready(&url);
     let shutdown = async move {
         tokio::select! {
-            _ = signal() => {}
+            _ = signalled => {}
             _ = failed.notified() => {}
         }
         let _ = stop.send(true);
@@ -182,6 +183,18 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
         problem.title = "not found".into();
         problem
     })
+    .method_not_allowed_fallback(
+        |method: axum::http::Method, uri: axum::http::Uri| async move {
+            let mut problem = Problem::bad_request(format!(
+                "{method} is not a method of {}; GET /v1/openapi.json lists each route's",
+                uri.path()
+            ));
+            problem.status = 405;
+            problem.kind = "urn:waybill:method-not-allowed".into();
+            problem.title = "method not allowed".into();
+            problem
+        },
+    )
     .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES + 1))
     .with_state(state)
 }
@@ -216,24 +229,32 @@ async fn poll(state: Arc<AppState>, every: std::time::Duration) {
     }
 }
 
-/// Waits for SIGTERM or Ctrl-C.
-async fn signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Waits for SIGTERM or Ctrl-C, listened for from the call on: it is made before the server
+/// says it is ready, so a signal sent as soon as it does stops it cleanly rather than killing
+/// it (the default action) and leaving `serve.json` behind.
+fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        async fn recv(signal: Option<Signal>) {
+            match signal {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            tokio::select! {
+                _ = recv(term) => {}
+                _ = recv(int) => {}
+            }
+        }
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

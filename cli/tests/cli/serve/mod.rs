@@ -1,6 +1,7 @@
 //! `waybill serve` over real HTTP: every route, tokens and roles, problems, the OpenAPI
 //! document, the CLI beside the server, SIGTERM and SIGKILL under load.
 
+mod attack;
 mod auth;
 mod hostile;
 mod owner;

@@ -2,12 +2,11 @@
 //! raw body, checks the signature with the carrier's configured secret, and says which events
 //! it carries; a webhook the adapter rejects writes nothing.
 
-use super::{run, Answer, RawBody, Shared};
+use super::{run, Answer, Path, RawBody, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::post_with;
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use axum::http::HeaderMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;

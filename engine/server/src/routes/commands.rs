@@ -42,6 +42,14 @@ async fn commands(
     caller: Caller,
     RawBody(body): RawBody,
 ) -> Result<Answer<Vec<LineReply>>, Problem> {
+    // Silently dropped, it would let a retry run every line again.
+    if let Some(key) = &caller.key {
+        return Err(Problem::bad_request(format!(
+            "an Idempotency-Key header (`{}`) is not taken by /v1/commands, whose lines are \
+             commands of their own: give each line its own `\"key\"`",
+            waybill_engine::model::limits::escape_hidden(&key.chars().take(40).collect::<String>())
+        )));
+    }
     if body.len() > MAX_INPUT_BYTES {
         return Err(Problem::bad_request(format!(
             "the body is {} bytes; at most {MAX_INPUT_BYTES} are read",

@@ -169,7 +169,9 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Body<T>, Problem> {
         if let Some(kind) = req.headers().get(header::CONTENT_TYPE) {
             let kind = kind.to_str().unwrap_or("");
-            if !kind.starts_with("application/json") {
+            // A media type's name is case-insensitive and may be followed by parameters.
+            let essence = kind.split(';').next().unwrap_or("").trim();
+            if !essence.eq_ignore_ascii_case("application/json") {
                 return Err(Problem::bad_request(format!(
                     "the body must be application/json, not `{kind}`"
                 )));
@@ -257,5 +259,31 @@ impl<T: DeserializeOwned> FromRequestParts<Arc<AppState>> for Query<T> {
 impl<T: JsonSchema> OperationInput for Query<T> {
     fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
         axum::extract::Query::<T>::operation_input(ctx, operation)
+    }
+}
+
+/// Path parameters; one that does not parse (not UTF-8 once decoded, not a number of the
+/// route's range) is a 400 problem, as a malformed query string is.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Path<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Path<T>, Problem> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e| {
+                Problem::bad_request(format!("the path {}: {}", parts.uri.path(), e.body_text()))
+            })
+    }
+}
+
+impl<T: JsonSchema> OperationInput for Path<T> {
+    fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
+        axum::extract::Path::<T>::operation_input(ctx, operation)
     }
 }

@@ -1,12 +1,11 @@
 //! `/v1/orders`: orders, their events, notes, history and `can`, and what is made under one
 //! order (shipments, payments, splits).
 
-use super::{read, run, Answer, Body, Fire, FireBody, Query, Shared};
+use super::{read, run, Answer, Body, Fire, FireBody, Path, Query, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with, put_with};
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

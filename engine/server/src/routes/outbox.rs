@@ -2,12 +2,11 @@
 //! last entry it handled, waiting up to `wait` seconds for something to arrive (a long poll),
 //! sends each, then acks it; an entry not acked is given again.
 
-use super::{read, run, Answer, Query, Shared};
+use super::{read, run, Answer, Path, Query, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with};
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -1,11 +1,10 @@
 //! `/v1/payments`: one payment and its events.
 
-use super::{read, Answer, Body, Fire, FireBody, Shared};
+use super::{read, Answer, Body, Fire, FireBody, Path, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with};
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::sync::Arc;

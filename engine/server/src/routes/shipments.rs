@@ -1,12 +1,11 @@
 //! `/v1/shipments`: one shipment, its events, edits, rates and labels, and the shipment list.
 
 use super::orders::checks;
-use super::{read, run, Answer, Body, Fire, FireBody, Query, Shared};
+use super::{read, run, Answer, Body, Fire, FireBody, Path, Query, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, post_with};
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -1,11 +1,10 @@
 //! `/v1/locations` and `/v1/stock`: where stock is kept, and how much.
 
-use super::{read, run, Answer, Body, Shared};
+use super::{read, run, Answer, Body, Path, Shared};
 use crate::auth::Caller;
 use crate::problem::Problem;
 use aide::axum::routing::{get_with, put_with};
 use aide::axum::ApiRouter;
-use axum::extract::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
