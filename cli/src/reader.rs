@@ -12,10 +12,10 @@ use waybill_server::client::{segment, Remote};
 
 /// The store, or the server that owns it.
 pub enum Reader {
-    /// The store, opened by this process.
-    Local(Box<Executor>),
-    /// The server that owns it.
-    Remote(Remote),
+    /// The store, opened by this process, read as the CLI's `--as`.
+    Local(Box<Executor>, Option<String>),
+    /// The server that owns it, asked as the CLI's `--as`.
+    Remote(Remote, Option<String>),
 }
 
 /// A shipment or payment as the server gives it, with its order's id.
@@ -62,26 +62,40 @@ pub fn open(cli: &Cli) -> Result<Reader> {
                 waybill_engine::SYSTEM_ROLE
             )))
         }
-        Some(remote) => Ok(Reader::Remote(remote)),
-        None => Ok(Reader::Local(Box::new(open::executor(cli)?))),
+        Some(remote) => Ok(Reader::Remote(remote, cli.role.clone())),
+        None => Ok(Reader::Local(
+            Box::new(open::executor(cli)?),
+            cli.role.clone(),
+        )),
     }
 }
 
 impl Reader {
-    fn get<T: DeserializeOwned>(remote: &Remote, path: &str) -> Result<T> {
+    fn get<T: DeserializeOwned>(remote: &Remote, role: &Option<String>, path: &str) -> Result<T> {
         remote
-            .get(path, None)
+            .get(path, role.as_deref())
             .map_err(waybill_server::Error::into_engine)
+    }
+
+    /// The store, once the rules let `role` read what `op` names, as the server checks it.
+    fn allowed<'a>(exec: &'a Executor, role: &Option<String>, op: &str) -> Result<&'a Executor> {
+        let lifecycle = exec.lifecycle();
+        let role = role
+            .clone()
+            .unwrap_or_else(|| lifecycle.workflow().default_role().to_string());
+        lifecycle.authorize_read(op, &role)?;
+        Ok(exec)
     }
 
     /// Which events of `entity`'s machines can fire now for the CLI's `--as`, and why not.
     pub fn can(&self, cli: &Cli, entity: &EntityRef) -> Result<Vec<EventCheck>> {
         match self {
-            Reader::Local(exec) => {
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
                 let actor = crate::load::actor(cli, exec.lifecycle())?;
                 Ok(exec.can(entity, &actor)?)
             }
-            Reader::Remote(r) => {
+            Reader::Remote(r, role) => {
                 let path = match entity {
                     EntityRef::Shipment(id) => format!("/v1/shipments/{}/can", segment(id)),
                     EntityRef::Order(id) => format!("/v1/orders/{}/can", segment(id)),
@@ -91,7 +105,7 @@ impl Reader {
                         )))
                     }
                 };
-                r.get(&path, cli.role.as_deref())
+                r.get(&path, role.as_deref())
                     .map_err(waybill_server::Error::into_engine)
             }
         }
@@ -100,26 +114,37 @@ impl Reader {
     /// An order with its shipments and payments.
     pub fn order(&self, id: &str) -> Result<OrderAggregate> {
         match self {
-            Reader::Local(exec) => Ok(exec.order(id)?),
-            Reader::Remote(r) => Self::get(r, &format!("/v1/orders/{}", segment(id))),
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
+                Ok(exec.order(id)?)
+            }
+            Reader::Remote(r, role) => Self::get(r, role, &format!("/v1/orders/{}", segment(id))),
         }
     }
 
     /// An order's history.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryRecord>> {
         match self {
-            Reader::Local(exec) => Ok(exec.history(id)?),
-            Reader::Remote(r) => Self::get(r, &format!("/v1/orders/{}/history", segment(id))),
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
+                Ok(exec.history(id)?)
+            }
+            Reader::Remote(r, role) => {
+                Self::get(r, role, &format!("/v1/orders/{}/history", segment(id)))
+            }
         }
     }
 
     /// A shipment.
     pub fn shipment(&self, id: &str) -> Result<Shipment> {
         match self {
-            Reader::Local(exec) => Ok(exec.shipment(id)?.1),
-            Reader::Remote(r) => {
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
+                Ok(exec.shipment(id)?.1)
+            }
+            Reader::Remote(r, role) => {
                 let owned: Owned<Shipment> =
-                    Self::get(r, &format!("/v1/shipments/{}", segment(id)))?;
+                    Self::get(r, role, &format!("/v1/shipments/{}", segment(id)))?;
                 Ok(owned.item)
             }
         }
@@ -128,9 +153,13 @@ impl Reader {
     /// A payment.
     pub fn payment(&self, id: &str) -> Result<Payment> {
         match self {
-            Reader::Local(exec) => Ok(exec.payment(id)?.1),
-            Reader::Remote(r) => {
-                let owned: Owned<Payment> = Self::get(r, &format!("/v1/payments/{}", segment(id)))?;
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
+                Ok(exec.payment(id)?.1)
+            }
+            Reader::Remote(r, role) => {
+                let owned: Owned<Payment> =
+                    Self::get(r, role, &format!("/v1/payments/{}", segment(id)))?;
                 Ok(owned.item)
             }
         }
@@ -139,17 +168,23 @@ impl Reader {
     /// Every stock location.
     pub fn locations(&self) -> Result<Vec<Location>> {
         match self {
-            Reader::Local(exec) => Ok(exec.locations()?),
-            Reader::Remote(r) => Self::get(r, "/v1/locations"),
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "stock.read")?;
+                Ok(exec.locations()?)
+            }
+            Reader::Remote(r, role) => Self::get(r, role, "/v1/locations"),
         }
     }
 
     /// Every stock level as (location, sku, level).
     pub fn levels(&self) -> Result<Vec<(String, String, StockLevel)>> {
         match self {
-            Reader::Local(exec) => Ok(exec.levels()?),
-            Reader::Remote(r) => {
-                let stock: Stock = Self::get(r, "/v1/stock")?;
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "stock.read")?;
+                Ok(exec.levels()?)
+            }
+            Reader::Remote(r, role) => {
+                let stock: Stock = Self::get(r, role, "/v1/stock")?;
                 Ok(stock
                     .levels
                     .into_iter()
@@ -162,8 +197,11 @@ impl Reader {
     /// A location, or a "not found" error.
     pub fn location(&self, id: &str) -> Result<Location> {
         match self {
-            Reader::Local(exec) => Ok(exec.location(id)?),
-            Reader::Remote(_) => self
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "stock.read")?;
+                Ok(exec.location(id)?)
+            }
+            Reader::Remote(..) => self
                 .locations()?
                 .into_iter()
                 .find(|l| l.id == id)
@@ -183,9 +221,12 @@ impl Reader {
         query: &OrderQuery,
         mut each: impl FnMut(OrderAggregate) -> Result<()>,
     ) -> Result<Option<String>> {
-        let remote = match self {
-            Reader::Local(exec) => return exec.list_orders(query, each),
-            Reader::Remote(r) => r,
+        let (remote, role) = match self {
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "order.read")?;
+                return exec.list_orders(query, each);
+            }
+            Reader::Remote(r, role) => (r, role),
         };
         let mut after = query.after.clone();
         let mut left = query.limit;
@@ -193,6 +234,7 @@ impl Reader {
             let page_size = left.map_or(PAGE, |l| l.min(PAGE));
             let page: OrderPage = Self::get(
                 remote,
+                role,
                 &format!("/v1/orders?{}", order_params(query, page_size, &after)),
             )?;
             let given = page.orders.len();
@@ -211,13 +253,16 @@ impl Reader {
     /// Every outbox entry waiting.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
         match self {
-            Reader::Local(exec) => Ok(exec.outbox()?),
-            Reader::Remote(r) => {
+            Reader::Local(exec, role) => {
+                let exec = Self::allowed(exec, role, "outbox.read")?;
+                Ok(exec.outbox()?)
+            }
+            Reader::Remote(r, role) => {
                 let mut all = Vec::new();
                 let mut after = 0;
                 loop {
                     let page: Polled =
-                        Self::get(r, &format!("/v1/outbox?after={after}&limit=1000"))?;
+                        Self::get(r, role, &format!("/v1/outbox?after={after}&limit=1000"))?;
                     let Some(last) = page.entries.last().map(|e| e.id) else {
                         return Ok(all);
                     };

@@ -39,13 +39,13 @@ pub fn http_status(kind: Kind) -> u16 {
 }
 
 /// The kind of failure an HTTP status stands for (what [`http_status`] gives, read back), so a
-/// client of the server fails with the exit code the CLI would have given; 403 is bad input (a
-/// role to fix), any other status a storage fault.
+/// client of the server fails with the exit code the CLI would have given; 403 is a refusal (by
+/// role), any other status a storage fault.
 pub fn kind_of_status(status: u16) -> Kind {
     match status {
-        409 => Kind::Refused,
+        409 | 403 => Kind::Refused,
         401 => Kind::Unauthorized,
-        400 | 403 => Kind::BadInput,
+        400 => Kind::BadInput,
         404 => Kind::NotFound,
         422 => Kind::Script,
         500 => Kind::Workflow,

@@ -62,12 +62,7 @@ impl Problem {
     pub fn of_reply(reply: Reply) -> Problem {
         let mut problem = match (&reply.status, &reply.refusal) {
             (Status::Refused, Some(refusal)) => {
-                let by_role = !refusal.blockers.is_empty()
-                    && refusal
-                        .blockers
-                        .iter()
-                        .all(|b| matches!(b, Blocker::Role { .. }));
-                let mut p = if by_role {
+                let mut p = if by_role(refusal) {
                     Problem::new(
                         403,
                         "forbidden",
@@ -92,6 +87,15 @@ impl Problem {
     }
 }
 
+/// Whether only the caller's role stood in the way: 403, not 409.
+fn by_role(refusal: &Refusal) -> bool {
+    !refusal.blockers.is_empty()
+        && refusal
+            .blockers
+            .iter()
+            .all(|b| matches!(b, Blocker::Role { .. }))
+}
+
 impl From<Error> for Problem {
     fn from(err: Error) -> Problem {
         let kind = err.kind();
@@ -111,7 +115,14 @@ impl From<Error> for Problem {
             err.to_string(),
         );
         match err.domain() {
-            Some(Domain::Refused(refusal)) => problem.refusal = Some(refusal.clone()),
+            Some(Domain::Refused(refusal)) => {
+                if by_role(refusal) {
+                    problem.status = 403;
+                    problem.kind = "urn:waybill:forbidden".into();
+                    problem.title = "not allowed for this role".into();
+                }
+                problem.refusal = Some(refusal.clone())
+            }
             Some(Domain::Rules(diagnostics)) => {
                 problem.errors = diagnostics.iter().map(ToString::to_string).collect()
             }

@@ -204,11 +204,10 @@ fn sigterm_as_soon_as_the_server_says_it_is_ready_stops_it_cleanly() {
     }
 }
 
-/// Not fixed: reads check no role, so the `carrier` token that SECURITY.md says to put in a
-/// webhook URL (where it lands in access logs) reads every customer's name, e-mail, phone and
-/// address. The rules have no word for who may read; that is a design change, not a patch.
+/// A carrier token (the one a webhook URL carries, so the one access logs show) reads no
+/// customer's order, history, stock or outbox: reads are `order.read`, `stock.read` and
+/// `outbox.read` under the rules' `commands:`, which the default rules don't give `carrier`.
 #[test]
-#[ignore = "reads are not role-checked yet: a carrier token reads every order"]
 fn a_carrier_token_reads_no_orders_history_stock_or_outbox() {
     let (s, server, t) = shop();
     let a = server.post(&t, "/v1/orders", order("ORD-1"));
@@ -224,4 +223,15 @@ fn a_carrier_token_reads_no_orders_history_stock_or_outbox() {
         let a = server.get(Some(&carrier), path);
         problem(&a, 403, "carrier");
     }
+    // The roles that read still do.
+    let a = server.get(Some(&t), "/v1/orders/ORD-1");
+    assert_eq!(a.status, 200, "{a:?}");
+    // And the CLI alone refuses the same read, with the same exit code as through the server.
+    drop(server);
+    let err = s.fails(1, &["--as", "carrier", "order", "show", "ORD-1"]);
+    assert!(err.contains("role `carrier` may not do this"), "{err}");
+    assert!(s
+        .run(&["--as", "sales_portal", "order", "show", "ORD-1"])
+        .status
+        .success());
 }

@@ -103,14 +103,26 @@ pub async fn fire(
     run(state, caller, command, false).await
 }
 
-/// Runs a read on the store's owner.
+/// Runs a read on the store's owner, once the rules let `caller`'s role read what `op` names
+/// (`order.read`, `stock.read`, `outbox.read`; see [`waybill_engine::Lifecycle::authorize_read`]).
 pub async fn read<T: Send + 'static>(
     state: &AppState,
+    caller: &Caller,
+    op: &'static str,
     work: impl FnOnce(&mut waybill_engine::command::Executor) -> waybill_engine::Result<T>
         + Send
         + 'static,
 ) -> Result<T, Problem> {
-    Ok(state.owner.call(work).await?)
+    let role = caller.role.clone();
+    Ok(state
+        .owner
+        .call(move |exec| {
+            let lifecycle = exec.lifecycle();
+            let role = role.unwrap_or_else(|| lifecycle.workflow().default_role().to_string());
+            lifecycle.authorize_read(op, &role)?;
+            work(exec)
+        })
+        .await?)
 }
 
 /// A JSON answer: `200 OK`, or `201 Created` for what a command made.

@@ -143,11 +143,11 @@ const MAX_PAGE: usize = 1000;
 
 async fn list(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Query(params): Query<ListParams>,
 ) -> Result<Answer<OrderPage>, Problem> {
     let query = order_query(params)?;
-    let page = read(&state, move |exec| {
+    let page = read(&state, &caller, "order.read", move |exec| {
         let mut orders = Vec::new();
         let next = exec.list_orders(&query, |agg| {
             orders.push(agg);
@@ -201,11 +201,14 @@ fn order_query(params: ListParams) -> Result<OrderQuery, Problem> {
 
 async fn show(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Answer<OrderAggregate>, Problem> {
     Ok(Answer::ok(
-        read(&state, move |exec| Ok(exec.order(&id)?)).await?,
+        read(&state, &caller, "order.read", move |exec| {
+            Ok(exec.order(&id)?)
+        })
+        .await?,
     ))
 }
 
@@ -270,7 +273,7 @@ pub async fn checks(
     caller: Caller,
     entity: EntityRef,
 ) -> Result<Vec<EventCheck>, Problem> {
-    read(state, move |exec| {
+    read(state, &caller.clone(), "order.read", move |exec| {
         let lifecycle = exec.lifecycle();
         let role = caller
             .role
@@ -288,11 +291,14 @@ pub async fn checks(
 
 async fn history(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Answer<Vec<HistoryRecord>>, Problem> {
     Ok(Answer::ok(
-        read(&state, move |exec| Ok(exec.history(&id)?)).await?,
+        read(&state, &caller, "order.read", move |exec| {
+            Ok(exec.history(&id)?)
+        })
+        .await?,
     ))
 }
 

@@ -60,7 +60,7 @@ pub struct Polled {
 
 async fn poll(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Query(p): Query<PollParams>,
 ) -> Result<Answer<Polled>, Problem> {
     if p.wait > MAX_WAIT {
@@ -82,7 +82,10 @@ async fn poll(
         // Seen before reading, so a commit between the read and the wait wakes the wait.
         commits.borrow_and_update();
         let after = p.after;
-        let entries = read(&state, move |exec| Ok(exec.outbox_after(after, limit)?)).await?;
+        let entries = read(&state, &caller, "outbox.read", move |exec| {
+            Ok(exec.outbox_after(after, limit)?)
+        })
+        .await?;
         if !entries.is_empty() || tokio::time::Instant::now() >= deadline || *stopping.borrow() {
             let last = entries.last().map_or(p.after, |e| e.id);
             return Ok(Answer::ok(Polled { entries, last }));

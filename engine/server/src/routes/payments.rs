@@ -40,10 +40,13 @@ pub struct PaymentView {
 
 async fn show(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Answer<PaymentView>, Problem> {
-    let (agg, payment) = read(&state, move |exec| Ok(exec.payment(&id)?)).await?;
+    let (agg, payment) = read(&state, &caller, "order.read", move |exec| {
+        Ok(exec.payment(&id)?)
+    })
+    .await?;
     Ok(Answer::ok(PaymentView {
         order: agg.order.spec.id,
         payment,

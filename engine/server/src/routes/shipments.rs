@@ -123,7 +123,7 @@ impl From<waybill_engine::store::Error> for Stop {
 
 async fn list(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Answer<ShipmentPage>, Problem> {
     let limit = p.limit.unwrap_or(100);
@@ -138,7 +138,7 @@ async fn list(
         carrier: p.carrier,
         location: p.location,
     };
-    let page = read(&state, move |exec| {
+    let page = read(&state, &caller, "order.read", move |exec| {
         let mut shipments = Vec::new();
         let ended = exec.list_shipments(&query, |agg, s| {
             if shipments.len() == limit {
@@ -163,10 +163,13 @@ async fn list(
 
 async fn show(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Answer<ShipmentView>, Problem> {
-    let (agg, shipment) = read(&state, move |exec| Ok(exec.shipment(&id)?)).await?;
+    let (agg, shipment) = read(&state, &caller, "order.read", move |exec| {
+        Ok(exec.shipment(&id)?)
+    })
+    .await?;
     Ok(Answer::ok(ShipmentView {
         order: agg.order.spec.id,
         shipment,
@@ -255,11 +258,11 @@ pub struct Rates {
 
 async fn rates(
     state: Shared,
-    _: Caller,
+    caller: Caller,
     Path(id): Path<String>,
     Query(p): Query<RatesParams>,
 ) -> Result<Answer<Rates>, Problem> {
-    let (rates, skipped) = read(&state, move |exec| {
+    let (rates, skipped) = read(&state, &caller, "order.read", move |exec| {
         Ok(exec.rates(&id, p.carrier.as_deref())?)
     })
     .await?;

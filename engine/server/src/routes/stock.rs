@@ -39,9 +39,9 @@ pub fn routes() -> ApiRouter<Arc<crate::state::AppState>> {
         )
 }
 
-async fn locations(state: Shared, _: Caller) -> Result<Answer<Vec<Location>>, Problem> {
+async fn locations(state: Shared, caller: Caller) -> Result<Answer<Vec<Location>>, Problem> {
     Ok(Answer::ok(
-        read(&state, |exec| Ok(exec.locations()?)).await?,
+        read(&state, &caller, "stock.read", |exec| Ok(exec.locations()?)).await?,
     ))
 }
 
@@ -86,8 +86,8 @@ pub struct Stock {
     pub reservations: Vec<Held>,
 }
 
-async fn stock(state: Shared, _: Caller) -> Result<Answer<Stock>, Problem> {
-    let stock = read(&state, |exec| {
+async fn stock(state: Shared, caller: Caller) -> Result<Answer<Stock>, Problem> {
+    let stock = read(&state, &caller, "stock.read", |exec| {
         let levels = exec
             .levels()?
             .into_iter()

@@ -140,6 +140,14 @@ impl Lifecycle {
         ))
     }
 
+    /// Checks that a caller of `role` may read what `op` names (`order.read`, `stock.read`,
+    /// `outbox.read`): a role of the rules, never `system`, and one the rules' `commands:` lists
+    /// for it (a read not listed is open to every role).
+    pub fn authorize_read(&self, op: &str, role: &str) -> Result<()> {
+        self.check_user_role(role)?;
+        self.authorize(op, &EntityRef::System(op.to_string()), &Actor::role(role))
+    }
+
     /// Checks that `actor` may run the command `op` (e.g. `shipment.create`) on `entity`.
     pub fn authorize(&self, op: &str, entity: &EntityRef, actor: &Actor) -> Result<()> {
         self.check_actor(actor)?;

@@ -311,7 +311,9 @@ pub const EFFECT_NAMES: &[&str] = &[
     "set",
 ];
 
-/// The commands (besides transitions) whose roles a rule file may restrict under `commands:`.
+/// The commands (besides transitions) whose roles a rule file may restrict under `commands:`,
+/// reads included: `order.read` (orders, shipments, payments, their history and `can`),
+/// `stock.read` (locations and stock levels) and `outbox.read` (the outbox).
 pub const COMMAND_OPS: &[&str] = &[
     "order.create",
     "order.note",
@@ -330,6 +332,9 @@ pub const COMMAND_OPS: &[&str] = &[
     "carrier.poll",
     "shipment.void",
     "outbox.ack",
+    "order.read",
+    "stock.read",
+    "outbox.read",
 ];
 
 impl<'de> Deserialize<'de> for EffectDef {
